@@ -1,0 +1,126 @@
+//! Saving a downloaded flag atomically: the twin of `save_flag` in `flags.py`, made crash-safe.
+//!
+//! `flags.py` simply opens `downloaded/xx.gif` and writes to it, so a run interrupted in the middle
+//! of a write leaves a truncated GIF behind. Here every flag is written to a temporary file in the
+//! same directory and then renamed over its final name. A rename within one directory is atomic on
+//! every platform Rust supports, so a reader (or a later run) sees either no file or the whole file,
+//! never half of one. The temporary file has to live in the *same* directory: a rename across file
+//! systems is not atomic (it is not even a rename, it is a copy).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The folder the downloaders write into, relative to the current directory (`DEST_DIR` in `flags.py`).
+pub const DEST_DIR: &str = "downloaded";
+
+/// Why a flag could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The file name would escape the destination folder (a path separator, `..`, or empty).
+    #[error("refusing to save {0:?}: a flag file name must be a plain name inside the destination folder")]
+    BadName(String),
+    /// The file system said no.
+    #[error("could not save {path}: {source}")]
+    Io {
+        /// The file we were trying to create.
+        path: PathBuf,
+        /// What the operating system reported.
+        source: std::io::Error,
+    },
+}
+
+/// Saves `img` as `dest_dir/filename`, creating `dest_dir` if needed; returns the final path.
+///
+/// The write is atomic: the bytes go to a temporary file beside the target, which is renamed into
+/// place only once it is complete and flushed. If the process dies before the rename, the target
+/// does not exist; the temporary file is removed when the write fails or panics.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = flags_common::save::save_flag_in(dir.path(), b"GIF89a...", "br.gif")?;
+/// assert_eq!(std::fs::read(&path)?, b"GIF89a...");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn save_flag_in(dest_dir: &Path, img: &[u8], filename: &str) -> Result<PathBuf, SaveError> {
+    if !is_plain_file_name(filename) {
+        return Err(SaveError::BadName(filename.to_owned()));
+    }
+    let target = dest_dir.join(filename);
+    let io_error = |source| SaveError::Io {
+        path: target.clone(),
+        source,
+    };
+    std::fs::create_dir_all(dest_dir).map_err(io_error)?;
+    // The leading dot and the `.part` suffix make a leftover (after a kill -9) obviously unfinished.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".")
+        .suffix(".part")
+        .tempfile_in(dest_dir)
+        .map_err(io_error)?;
+    temp.write_all(img).map_err(io_error)?;
+    temp.as_file().sync_data().map_err(io_error)?;
+    temp.persist(&target).map_err(|e| io_error(e.error))?;
+    Ok(target)
+}
+
+/// Saves `img` as `downloaded/filename` under the current directory: `save_flag` of `flags.py`.
+///
+/// See [`save_flag_in`] for how the write is made atomic.
+pub fn save_flag(img: &[u8], filename: &str) -> Result<PathBuf, SaveError> {
+    save_flag_in(Path::new(DEST_DIR), img, filename)
+}
+
+/// True when `name` names a file directly inside a folder: not empty, no separators, not `.`/`..`,
+/// no NUL. Flag names come from country codes (and, in flags3, from a server), so we check.
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_creates_the_folder_and_writes_all_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("downloaded");
+        let path = save_flag_in(&dest, b"GIF89a-bytes", "cn.gif").unwrap();
+        assert_eq!(path, dest.join("cn.gif"));
+        assert_eq!(std::fs::read(path).unwrap(), b"GIF89a-bytes");
+    }
+
+    #[test]
+    fn save_leaves_no_temporary_file_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        save_flag_in(dir.path(), b"one", "a.gif").unwrap();
+        save_flag_in(dir.path(), b"two", "a.gif").unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.gif"]);
+        assert_eq!(std::fs::read(dir.path().join("a.gif")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn save_refuses_names_that_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["", ".", "..", "../x.gif", "a/b.gif", "a\\b.gif", "nul\0.gif"] {
+            let err = save_flag_in(dir.path(), b"x", bad).unwrap_err();
+            assert!(matches!(err, SaveError::BadName(_)), "{bad:?} gave {err}");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn save_reports_the_path_when_the_folder_cannot_be_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-folder");
+        std::fs::write(&file, b"").unwrap();
+        let err = save_flag_in(&file, b"x", "a.gif").unwrap_err();
+        assert!(err.to_string().contains("not-a-folder"), "{err}");
+    }
+}

@@ -1,0 +1,76 @@
+//! Checking a finished download against the built-in server: every flag present, complete, and a
+//! valid GIF. Tests of every style use it, and so can a student's own downloader.
+
+use std::path::Path;
+
+/// Checks that `dest_dir` holds exactly `{CC}.gif` for each of `codes`, each byte-identical to what
+/// the built-in server serves and decodable as a GIF, and nothing else (no leftover temp files).
+///
+/// Returns a description of the first problem found.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let gif = flags_common::art::flag_gif("BR").unwrap();
+/// flags_common::save::save_flag_in(dir.path(), gif, "BR.gif")?;
+/// flags_common::verify::verify_downloads(dir.path(), &["BR"])?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify_downloads(dest_dir: &Path, codes: &[&str]) -> Result<(), String> {
+    let mut expected: Vec<String> = codes.iter().map(|cc| format!("{cc}.gif")).collect();
+    expected.sort();
+    let mut found: Vec<String> = std::fs::read_dir(dest_dir)
+        .map_err(|e| format!("cannot list {}: {e}", dest_dir.display()))?
+        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot list {}: {e}", dest_dir.display()))?;
+    found.sort();
+    if found != expected {
+        return Err(format!("expected files {expected:?}, found {found:?}"));
+    }
+    for cc in codes {
+        let path = dest_dir.join(format!("{cc}.gif"));
+        let saved = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let served = crate::art::flag_gif(cc).ok_or_else(|| format!("{cc} is not a known code"))?;
+        if saved != served {
+            return Err(format!("{} differs from the server's {cc} flag", path.display()));
+        }
+        let has_frame = gif::DecodeOptions::new()
+            .read_info(saved.as_slice())
+            .and_then(|mut decoder| decoder.read_next_frame().map(|frame| frame.is_some()))
+            .map_err(|e| format!("{} is not a valid GIF: {e}", path.display()))?;
+        if !has_frame {
+            return Err(format!("{} is a GIF with no image in it", path.display()));
+        }
+    }
+    Ok(())
+}
+
+/// Checks what a first-generation program printed: the line naming the flag site, the `count`
+/// codes on one line, then `{count} downloads in X.XXs`.
+///
+/// ```
+/// let out = "Downloading from the flag server at http://x/flags\nBR CN \n2 downloads in 0.31s\n";
+/// flags_common::verify::verify_summary(out, 2)?;
+/// # Ok::<(), String>(())
+/// ```
+pub fn verify_summary(stdout: &str, count: usize) -> Result<(), String> {
+    let lines: Vec<&str> = stdout.lines().collect();
+    let [site, codes, summary] = lines.as_slice() else {
+        return Err(format!("expected 3 lines, got {}:\n{stdout}", lines.len()));
+    };
+    if !site.starts_with("Downloading from the ") {
+        return Err(format!("first line should name the flag site: {site:?}"));
+    }
+    let n = codes.split_whitespace().count();
+    if n != count {
+        return Err(format!("expected {count} codes on the second line, got {n}: {codes:?}"));
+    }
+    let seconds = summary
+        .strip_prefix(&format!("{count} downloads in "))
+        .and_then(|rest| rest.strip_suffix('s'))
+        .ok_or_else(|| format!("bad summary line: {summary:?}"))?;
+    match seconds.split_once('.') {
+        Some((whole, cents)) if cents.len() == 2 && seconds.parse::<f64>().is_ok() && !whole.is_empty() => Ok(()),
+        _ => Err(format!("elapsed time should have two decimals: {summary:?}")),
+    }
+}

@@ -1,0 +1,48 @@
+//! The `flags-sequential` program as a user runs it: no arguments means the built-in server, the
+//! 20 codes on one line, and the summary line; bad arguments exit 2 with a message.
+
+use assert_cmd::Command;
+use flags_common::codes::POP20_CC;
+use flags_common::verify::{verify_downloads, verify_summary};
+use predicates::prelude::*;
+
+fn program(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("flags-sequential").unwrap();
+    cmd.current_dir(dir);
+    cmd
+}
+
+#[test]
+fn no_arguments_downloads_twenty_flags_from_the_built_in_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = program(dir.path()).assert().success().get_output().stdout.clone();
+    verify_summary(&String::from_utf8_lossy(&output), 20).unwrap();
+    verify_downloads(&dir.path().join("downloaded"), &POP20_CC).unwrap();
+}
+
+#[test]
+fn unknown_server_label_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    program(dir.path())
+        .args(["-s", "NOWHERE"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown server \"NOWHERE\""));
+}
+
+#[test]
+fn unknown_option_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    program(dir.path()).arg("--frobnicate").assert().code(2).stderr(predicate::str::contains("Usage:"));
+}
+
+#[test]
+fn unreachable_server_fails_with_a_message_not_a_panic() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    program(dir.path())
+        .args(["-s", &format!("http://127.0.0.1:{port}/flags")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with("error: could not download").and(predicate::str::contains("panicked").not()));
+}
