@@ -1,1 +1,98 @@
-//! placeholder
+//! Python's `concurrent.futures` in Rust: [`Future`], [`ThreadPoolExecutor`], [`wait`],
+//! [`as_completed`] and [`Executor::map`], the machinery under every downloader in this workspace.
+//!
+//! A student holding the Python documentation finds each name here with the same meaning (see the
+//! table); a Rust engineer finds a small, documented, loom-checked crate. Try
+//! `cargo run -p executor-core --example demo_executor_map` for `demo_executor_map.py`'s twin.
+//!
+//! ```
+//! use executor_core::{as_completed, Executor, ThreadPoolExecutor};
+//!
+//! let executor = ThreadPoolExecutor::new(3)?;
+//! let futures: Vec<_> = ["BR", "CN", "IN", "US"]
+//!     .into_iter()
+//!     .map(|cc| executor.submit(move || format!("{}.gif", cc.to_lowercase())))
+//!     .collect::<Result<_, _>>()?;
+//! for future in as_completed(&futures, None) {
+//!     let file = future?.result(None)?;
+//!     assert!(file.ends_with(".gif"));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Python → Rust
+//!
+//! | Python (`concurrent.futures`)                 | Rust (`executor_core`)                                       |
+//! |-----------------------------------------------|--------------------------------------------------------------|
+//! | `Executor`                                    | [`Executor`] trait                                           |
+//! | `executor.submit(fn, *args)`                  | [`executor.submit(move \|\| fn(args))`](Executor::submit) → `Result<Future<T>, SubmitError>` |
+//! | `executor.map(fn, it, timeout=t)`             | [`executor.map(fn, it, Some(t))`](Executor::map), items are `Result<T, FutureError>` |
+//! | `executor.map(..., buffersize=n)` (3.14)      | [`executor.map_with(fn, it, MapOptions::new().buffersize(n))`](Executor::map_with) |
+//! | `executor.shutdown(wait, cancel_futures=c)`   | [`executor.shutdown(wait, c)`](Executor::shutdown)           |
+//! | `with ThreadPoolExecutor() as executor:`      | `let executor = ThreadPoolExecutor::default();` (drop = shutdown + wait) |
+//! | `ThreadPoolExecutor(max_workers=n)`           | [`ThreadPoolExecutor::new(n)`](ThreadPoolExecutor::new)      |
+//! | `thread_name_prefix=`, `initializer=`         | [`ThreadPoolExecutor::builder()`](ThreadPoolExecutor::builder) |
+//! | `Future`                                      | [`Future<T>`](Future)                                        |
+//! | `future.done()` / `running()` / `cancelled()` | [`done()`](Future::done) / [`running()`](Future::running) / [`cancelled()`](Future::cancelled) |
+//! | `future.cancel()`                             | [`future.cancel()`](Future::cancel)                          |
+//! | `future.result(timeout)`                      | [`future.result(timeout)`](Future::result) → `Result<&T, FutureError>`; [`into_result()`](Future::into_result) moves it out |
+//! | `future.exception(timeout)`                   | [`future.exception(timeout)`](Future::exception)            |
+//! | `future.add_done_callback(fn)`                | [`future.add_done_callback(fn)`](Future::add_done_callback) |
+//! | `repr(future)`                                | `format!("{future}")`: `<Future at 0x… state=running>`       |
+//! | `wait(fs, timeout, return_when)`              | [`wait(&fs, timeout, return_when)`](wait) → [`DoneAndNotDone`] |
+//! | `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED` | [`FIRST_COMPLETED`], [`FIRST_EXCEPTION`], [`ALL_COMPLETED`] ([`ReturnWhen`]) |
+//! | `as_completed(fs, timeout)`                   | [`as_completed(&fs, timeout)`](as_completed), items `Result<&Future<T>, AsCompletedTimeout>` |
+//! | an exception raised by the task               | a panic: [`FutureError::Failed`]`(`[`TaskError::Panicked`]`)` |
+//! | `CancelledError` / `TimeoutError`             | [`FutureError::Cancelled`] / [`FutureError::TimedOut`]       |
+//! | `BrokenThreadPool`                            | [`SubmitError::BrokenThreadPool`], [`TaskError::BrokenThreadPool`] |
+//! | `RuntimeError` (submit after shutdown)        | [`SubmitError::Shutdown`]                                    |
+//! | `InvalidStateError`                           | [`InvalidStateError`]                                        |
+//! | `set_running_or_notify_cancel`, `set_result`, `set_exception` | [`implementer::Completer`]               |
+//! | `asyncio.wrap_future(f)`, `await loop.run_in_executor(...)` | `future.await` (see [`Awaiting`])              |
+//!
+//! A task that returns a `Result` is not a failed task: `Err` is a value, and `result()` hands it
+//! to you to match on. Only a panic (or a broken pool) makes a task *fail*.
+//!
+//! # Layout
+//!
+//! * `future/` — [`Future<T>`]: `state.rs` (the state machine), `callbacks.rs` (done-callbacks and
+//!   listeners), `bridge.rs` (`.await` support).
+//! * [`implementer`] — [`Completer`](implementer::Completer), the executor's side of a future.
+//! * `executor.rs` — the [`Executor`] trait; `map.rs` — [`Map`], the iterator behind `map`.
+//! * `thread_pool/` — [`ThreadPoolExecutor`]: `mod.rs` (submit, shutdown, builder), `job.rs`
+//!   (Python's `_WorkItem`), `worker.rs` (Python's `_worker` loop).
+//! * `wait.rs` — [`wait`] and the signal it shares with `as_completed.rs` ([`as_completed`]).
+//! * `errors.rs` — every error type. `sync.rs` — the std/loom switch for the loom models.
+//!
+//! `DESIGN.md` beside `Cargo.toml` explains the state machine, the locks and the atomic orderings;
+//! `tests/loom.rs` checks them (`RUSTFLAGS="--cfg executor_core_loom" cargo test -p executor-core
+//! --release --test loom`).
+
+#![deny(missing_docs)]
+
+mod as_completed;
+mod errors;
+mod executor;
+mod future;
+pub mod implementer;
+mod map;
+mod sync;
+mod thread_pool;
+mod wait;
+
+pub use as_completed::{AsCompleted, as_completed};
+pub use errors::{
+    AsCompletedTimeout, BuildError, FutureError, InvalidStateError, SubmitError, TaskError,
+};
+pub use executor::Executor;
+pub use future::{Awaiting, Future};
+pub use map::{Map, MapOptions};
+pub use thread_pool::{ThreadPoolBuilder, ThreadPoolExecutor, default_max_workers};
+pub use wait::{DoneAndNotDone, ReturnWhen, wait};
+
+/// Python's `FIRST_COMPLETED`: [`wait`] returns when any future is done.
+pub const FIRST_COMPLETED: ReturnWhen = ReturnWhen::FirstCompleted;
+/// Python's `FIRST_EXCEPTION`: [`wait`] returns when any future fails, or all are done.
+pub const FIRST_EXCEPTION: ReturnWhen = ReturnWhen::FirstException;
+/// Python's `ALL_COMPLETED`: [`wait`] returns when every future is done.
+pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;

@@ -9,7 +9,9 @@
 //!
 //! Run it with `cargo run -p flags-async`.
 
-use flags_common::download::{DownloadError, MAX_BODY_BYTES, REQUEST_TIMEOUT, error_chain, flag_url};
+use flags_common::download::{
+    DownloadError, MAX_BODY_BYTES, REQUEST_TIMEOUT, error_chain, flag_url,
+};
 use flags_common::harness::{Job, show_progress};
 use flags_common::save::save_flag_in;
 use futures::future::join_all;
@@ -31,7 +33,11 @@ pub async fn get_flag(
     cc: &str,
 ) -> Result<Vec<u8>, DownloadError> {
     let url = flag_url(base_url, cc);
-    let response = client.get(&url).send().await.map_err(|e| to_download_error(&url, e))?;
+    let response = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| to_download_error(&url, e))?;
     let status = response.status();
     if !status.is_success() {
         return Err(DownloadError::http(url, status.as_u16()));
@@ -42,16 +48,26 @@ pub async fn get_flag(
 
 /// Reads a body chunk by chunk, refusing to go past [`MAX_BODY_BYTES`]: a hostile server must not be
 /// able to make us buffer gigabytes (reqwest's `bytes()` has no limit).
-async fn read_body_capped(url: &str, mut response: reqwest::Response) -> Result<Vec<u8>, DownloadError> {
+async fn read_body_capped(
+    url: &str,
+    mut response: reqwest::Response,
+) -> Result<Vec<u8>, DownloadError> {
     let too_large = || DownloadError::TooLarge {
         url: url.to_owned(),
         limit: MAX_BODY_BYTES,
     };
-    if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_BODY_BYTES)
+    {
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| to_download_error(url, e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| to_download_error(url, e))?
+    {
         if body.len() as u64 + chunk.len() as u64 > MAX_BODY_BYTES {
             return Err(too_large());
         }
@@ -81,7 +97,11 @@ fn to_download_error(url: &str, err: reqwest::Error) -> DownloadError {
 /// The save is a plain blocking write on the runtime's only thread. For a 10 KB file on a local
 /// disk that pause is shorter than any network wait, so `flags_asyncio.py` does the same; the flags2
 /// programs move saving off the runtime with `spawn_blocking`.
-pub async fn download_one(client: &reqwest::Client, job: &Job, cc: &str) -> Result<(), DownloadError> {
+pub async fn download_one(
+    client: &reqwest::Client,
+    job: &Job,
+    cc: &str,
+) -> Result<(), DownloadError> {
     let image = get_flag(client, &job.base_url, cc).await?;
     save_flag_in(&job.dest_dir, &image, &format!("{cc}.gif"))?;
     show_progress(cc);

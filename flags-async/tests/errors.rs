@@ -15,20 +15,40 @@ async fn fetch(base_url: &str, cc: &str) -> Result<Vec<u8>, DownloadError> {
 #[tokio::test]
 async fn status_errors_name_the_status_and_url() {
     let mut server = mockito::Server::new_async().await;
-    for (cc, status, reason) in [("xx", 404, "Not Found"), ("yy", 500, "Internal Server Error"), ("cd", 418, "I'm a teapot")] {
+    for (cc, status, reason) in [
+        ("xx", 404, "Not Found"),
+        ("yy", 500, "Internal Server Error"),
+        ("cd", 418, "I'm a teapot"),
+    ] {
         let path = format!("/flags/{cc}/{cc}.gif");
-        let mock = server.mock("GET", path.as_str()).with_status(status).create_async().await;
-        let err = fetch(&format!("{}/flags", server.url()), cc).await.unwrap_err();
+        let mock = server
+            .mock("GET", path.as_str())
+            .with_status(status)
+            .create_async()
+            .await;
+        let err = fetch(&format!("{}/flags", server.url()), cc)
+            .await
+            .unwrap_err();
         mock.assert_async().await;
-        assert!(err.to_string().contains(&format!("HTTP error {status} - {reason}")), "{err}");
+        assert!(
+            err.to_string()
+                .contains(&format!("HTTP error {status} - {reason}")),
+            "{err}"
+        );
         assert_eq!(err.is_not_found(), status == 404);
     }
 }
 
 #[tokio::test]
 async fn refused_connection_is_a_transport_error() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let err = fetch(&format!("http://127.0.0.1:{port}/flags"), "br").await.unwrap_err();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = fetch(&format!("http://127.0.0.1:{port}/flags"), "br")
+        .await
+        .unwrap_err();
     assert!(matches!(err, DownloadError::Transport { .. }), "{err:?}");
 }
 
@@ -36,7 +56,10 @@ async fn refused_connection_is_a_transport_error() {
 async fn server_slower_than_the_timeout_is_a_timeout_error() {
     // Accepted by the kernel's backlog, never answered.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = reqwest::Client::builder().timeout(Duration::from_millis(200)).build().unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
     let base_url = format!("http://{}/flags", silent.local_addr().unwrap());
     let err = get_flag(&client, &base_url, "br").await.unwrap_err();
     assert!(matches!(err, DownloadError::Timeout { .. }), "{err:?}");
@@ -46,16 +69,28 @@ async fn server_slower_than_the_timeout_is_a_timeout_error() {
 async fn oversized_body_is_refused() {
     let mut server = mockito::Server::new_async().await;
     let huge = vec![b'x'; (flags_common::download::MAX_BODY_BYTES + 1) as usize];
-    server.mock("GET", "/flags/br/br.gif").with_body(huge).create_async().await;
-    let err = fetch(&format!("{}/flags", server.url()), "br").await.unwrap_err();
+    server
+        .mock("GET", "/flags/br/br.gif")
+        .with_body(huge)
+        .create_async()
+        .await;
+    let err = fetch(&format!("{}/flags", server.url()), "br")
+        .await
+        .unwrap_err();
     assert!(matches!(err, DownloadError::TooLarge { .. }), "{err:?}");
 }
 
 #[test]
 fn one_failed_flag_fails_the_run_and_writes_no_file_for_it() {
     let mut server = mockito::Server::new();
-    server.mock("GET", "/flags/br/br.gif").with_body("GIF89a").create();
-    server.mock("GET", "/flags/cn/cn.gif").with_status(500).create();
+    server
+        .mock("GET", "/flags/br/br.gif")
+        .with_body("GIF89a")
+        .create();
+    server
+        .mock("GET", "/flags/cn/cn.gif")
+        .with_status(500)
+        .create();
     let dir = tempfile::tempdir().unwrap();
     let job = flags_common::harness::Job {
         codes: vec!["BR".into(), "CN".into()],

@@ -29,7 +29,12 @@ const fn c(
     country: &'static str,
     gec_cc: &'static str,
 ) -> Country {
-    Country { tld_cc, iso_cc, country, gec_cc }
+    Country {
+        tld_cc,
+        iso_cc,
+        country,
+        gec_cc,
+    }
 }
 
 /// The 194 countries, sorted by `iso_cc` (so [`country`] can binary-search).
@@ -320,14 +325,24 @@ mod tests {
     #[test]
     fn table_has_194_countries_sorted_by_iso_code_without_duplicates() {
         assert_eq!(COUNTRIES.len(), 194);
-        assert!(COUNTRIES.windows(2).all(|pair| pair[0].iso_cc < pair[1].iso_cc));
+        assert!(
+            COUNTRIES
+                .windows(2)
+                .all(|pair| pair[0].iso_cc < pair[1].iso_cc)
+        );
     }
 
     #[test]
     fn every_row_is_well_formed() {
         for c in COUNTRIES {
-            assert!(c.iso_cc.len() == 2 && c.iso_cc.bytes().all(|b| b.is_ascii_uppercase()), "{c:?}");
-            assert!(c.gec_cc.len() == 2 && c.gec_cc.bytes().all(|b| b.is_ascii_uppercase()), "{c:?}");
+            assert!(
+                c.iso_cc.len() == 2 && c.iso_cc.bytes().all(|b| b.is_ascii_uppercase()),
+                "{c:?}"
+            );
+            assert!(
+                c.gec_cc.len() == 2 && c.gec_cc.bytes().all(|b| b.is_ascii_uppercase()),
+                "{c:?}"
+            );
             assert!(c.tld_cc.len() == 3 && c.tld_cc.starts_with('.'), "{c:?}");
             assert!(!c.country.is_empty(), "{c:?}");
             // Only the United Kingdom's domain is not its ISO code.
@@ -355,20 +370,29 @@ mod tests {
         );
         assert_eq!(
             json("GB").as_deref(),
-            Some(r#"{"tld_cc": ".uk", "iso_cc": "GB", "country": "United Kingdom", "gec_cc": "UK"}"#)
+            Some(
+                r#"{"tld_cc": ".uk", "iso_cc": "GB", "country": "United Kingdom", "gec_cc": "UK"}"#
+            )
         );
         // The one non-ASCII name on the site: ensure_ascii writes the ô as an escape.
         assert_eq!(
             json("ci").as_deref(),
-            Some(r#"{"tld_cc": ".ci", "iso_cc": "CI", "country": "C\u00f4te d'Ivoire", "gec_cc": "IV"}"#)
+            Some(
+                r#"{"tld_cc": ".ci", "iso_cc": "CI", "country": "C\u00f4te d'Ivoire", "gec_cc": "IV"}"#
+            )
         );
     }
 
     #[test]
     fn metadata_json_is_valid_json_with_the_same_fields() {
         for c in COUNTRIES {
-            let parsed: serde_json::Value = serde_json::from_str(&c.metadata_json()).expect("valid JSON");
-            assert_eq!(parsed, serde_json::to_value(c).expect("serializable"), "{c:?}");
+            let parsed: serde_json::Value =
+                serde_json::from_str(&c.metadata_json()).expect("valid JSON");
+            assert_eq!(
+                parsed,
+                serde_json::to_value(c).expect("serializable"),
+                "{c:?}"
+            );
         }
     }
 

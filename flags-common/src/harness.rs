@@ -106,7 +106,7 @@ fn parse_args() -> Result<Args, clap::Error> {
         .map(PathBuf::from)
         .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "flags".to_owned());
-    let matches = Args::command().name(name).try_get_matches()?;
+    let matches = Args::command().bin_name(name).try_get_matches()?;
     Args::from_arg_matches(&matches)
 }
 

@@ -18,8 +18,8 @@
 
 pub mod art;
 pub mod codes;
-pub mod download;
 pub mod countries;
+pub mod download;
 pub mod harness;
 pub mod save;
 pub mod server;

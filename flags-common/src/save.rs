@@ -17,7 +17,9 @@ pub const DEST_DIR: &str = "downloaded";
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     /// The file name would escape the destination folder (a path separator, `..`, or empty).
-    #[error("refusing to save {0:?}: a flag file name must be a plain name inside the destination folder")]
+    #[error(
+        "refusing to save {0:?}: a flag file name must be a plain name inside the destination folder"
+    )]
     BadName(String),
     /// The file system said no.
     #[error("could not save {path}: {source}")]
@@ -73,10 +75,7 @@ pub fn save_flag(img: &[u8], filename: &str) -> Result<PathBuf, SaveError> {
 /// True when `name` names a file directly inside a folder: not empty, no separators, not `.`/`..`,
 /// no NUL. Flag names come from country codes (and, in flags3, from a server), so we check.
 fn is_plain_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', '\0'])
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
 }
 
 #[cfg(test)]
@@ -108,7 +107,15 @@ mod tests {
     #[test]
     fn save_refuses_names_that_leave_the_folder() {
         let dir = tempfile::tempdir().unwrap();
-        for bad in ["", ".", "..", "../x.gif", "a/b.gif", "a\\b.gif", "nul\0.gif"] {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x.gif",
+            "a/b.gif",
+            "a\\b.gif",
+            "nul\0.gif",
+        ] {
             let err = save_flag_in(dir.path(), b"x", bad).unwrap_err();
             assert!(matches!(err, SaveError::BadName(_)), "{bad:?} gave {err}");
         }

@@ -34,9 +34,21 @@ impl Profile {
     pub fn config(self, seed: u64) -> ServerConfig {
         let ms = Duration::from_millis;
         let (delay, error_rate) = match self {
-            Profile::Internet => (Delay::Uniform { min: ms(100), max: ms(300) }, 0.0),
+            Profile::Internet => (
+                Delay::Uniform {
+                    min: ms(100),
+                    max: ms(300),
+                },
+                0.0,
+            ),
             Profile::Local => (Delay::None, 0.0),
-            Profile::Delay => (Delay::Uniform { min: ms(500), max: ms(5000) }, 0.0),
+            Profile::Delay => (
+                Delay::Uniform {
+                    min: ms(500),
+                    max: ms(5000),
+                },
+                0.0,
+            ),
             Profile::Error => (Delay::Fixed(ms(500)), 0.25),
         };
         ServerConfig {

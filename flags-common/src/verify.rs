@@ -29,10 +29,14 @@ pub fn verify_downloads(dest_dir: &Path, codes: &[&str]) -> Result<(), String> {
     }
     for cc in codes {
         let path = dest_dir.join(format!("{cc}.gif"));
-        let saved = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let saved =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let served = crate::art::flag_gif(cc).ok_or_else(|| format!("{cc} is not a known code"))?;
         if saved != served {
-            return Err(format!("{} differs from the server's {cc} flag", path.display()));
+            return Err(format!(
+                "{} differs from the server's {cc} flag",
+                path.display()
+            ));
         }
         let has_frame = gif::DecodeOptions::new()
             .read_info(saved.as_slice())
@@ -63,14 +67,22 @@ pub fn verify_summary(stdout: &str, count: usize) -> Result<(), String> {
     }
     let n = codes.split_whitespace().count();
     if n != count {
-        return Err(format!("expected {count} codes on the second line, got {n}: {codes:?}"));
+        return Err(format!(
+            "expected {count} codes on the second line, got {n}: {codes:?}"
+        ));
     }
     let seconds = summary
         .strip_prefix(&format!("{count} downloads in "))
         .and_then(|rest| rest.strip_suffix('s'))
         .ok_or_else(|| format!("bad summary line: {summary:?}"))?;
     match seconds.split_once('.') {
-        Some((whole, cents)) if cents.len() == 2 && seconds.parse::<f64>().is_ok() && !whole.is_empty() => Ok(()),
-        _ => Err(format!("elapsed time should have two decimals: {summary:?}")),
+        Some((whole, cents))
+            if cents.len() == 2 && seconds.parse::<f64>().is_ok() && !whole.is_empty() =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "elapsed time should have two decimals: {summary:?}"
+        )),
     }
 }

@@ -9,7 +9,9 @@
 
 use std::time::Duration;
 
-use flags_common::download::{DownloadError, MAX_BODY_BYTES, REQUEST_TIMEOUT, error_chain, flag_url};
+use flags_common::download::{
+    DownloadError, MAX_BODY_BYTES, REQUEST_TIMEOUT, error_chain, flag_url,
+};
 use flags_common::harness::{Job, show_progress};
 use flags_common::save::save_flag_in;
 
@@ -36,7 +38,10 @@ pub fn http_agent(timeout: Duration) -> ureq::Agent {
 /// Fetches one flag image: `GET {base_url}/{cc}/{cc}.gif`, failing on any non-2xx status.
 pub fn get_flag(agent: &ureq::Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, DownloadError> {
     let url = flag_url(base_url, cc);
-    let mut response = agent.get(&url).call().map_err(|e| to_download_error(&url, e))?;
+    let mut response = agent
+        .get(&url)
+        .call()
+        .map_err(|e| to_download_error(&url, e))?;
     response
         .body_mut()
         .with_config()

@@ -15,7 +15,12 @@ fn program(dir: &std::path::Path) -> Command {
 #[test]
 fn no_arguments_downloads_twenty_flags_from_the_built_in_server() {
     let dir = tempfile::tempdir().unwrap();
-    let output = program(dir.path()).assert().success().get_output().stdout.clone();
+    let output = program(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     verify_summary(&String::from_utf8_lossy(&output), 20).unwrap();
     verify_downloads(&dir.path().join("downloaded"), &POP20_CC).unwrap();
 }
@@ -33,16 +38,27 @@ fn unknown_server_label_is_a_usage_error() {
 #[test]
 fn unknown_option_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    program(dir.path()).arg("--frobnicate").assert().code(2).stderr(predicate::str::contains("Usage:"));
+    program(dir.path())
+        .arg("--frobnicate")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Usage:"));
 }
 
 #[test]
 fn unreachable_server_fails_with_a_message_not_a_panic() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = tempfile::tempdir().unwrap();
     program(dir.path())
         .args(["-s", &format!("http://127.0.0.1:{port}/flags")])
         .assert()
         .code(1)
-        .stderr(predicate::str::starts_with("error: could not download").and(predicate::str::contains("panicked").not()));
+        .stderr(
+            predicate::str::starts_with("error: could not download")
+                .and(predicate::str::contains("panicked").not()),
+        );
 }

@@ -24,14 +24,27 @@ fn job(base_url: String, dest: &std::path::Path) -> Job {
 #[test]
 fn status_errors_name_the_status_and_url() {
     let mut server = mockito::Server::new();
-    for (cc, status, reason) in [("xx", 404, "Not Found"), ("yy", 500, "Internal Server Error"), ("cd", 418, "I'm a teapot")] {
+    for (cc, status, reason) in [
+        ("xx", 404, "Not Found"),
+        ("yy", 500, "Internal Server Error"),
+        ("cd", 418, "I'm a teapot"),
+    ] {
         let path = format!("/flags/{cc}/{cc}.gif");
-        let mock = server.mock("GET", path.as_str()).with_status(status).create();
+        let mock = server
+            .mock("GET", path.as_str())
+            .with_status(status)
+            .create();
         let err = get_flag(&agent(), &format!("{}/flags", server.url()), cc).unwrap_err();
         mock.assert();
-        assert!(matches!(err, DownloadError::Http { status: s, .. } if s == status), "{err:?}");
+        assert!(
+            matches!(err, DownloadError::Http { status: s, .. } if usize::from(s) == status),
+            "{err:?}"
+        );
         let text = err.to_string();
-        assert!(text.contains(&format!("HTTP error {status} - {reason}")), "{text}");
+        assert!(
+            text.contains(&format!("HTTP error {status} - {reason}")),
+            "{text}"
+        );
         assert!(text.ends_with(&path), "{text}");
     }
 }
@@ -39,7 +52,10 @@ fn status_errors_name_the_status_and_url() {
 #[test]
 fn not_found_is_told_apart_from_other_errors() {
     let mut server = mockito::Server::new();
-    server.mock("GET", "/flags/xx/xx.gif").with_status(404).create();
+    server
+        .mock("GET", "/flags/xx/xx.gif")
+        .with_status(404)
+        .create();
     let err = get_flag(&agent(), &format!("{}/flags", server.url()), "XX").unwrap_err();
     assert!(err.is_not_found());
 }
@@ -47,7 +63,11 @@ fn not_found_is_told_apart_from_other_errors() {
 #[test]
 fn refused_connection_is_a_transport_error() {
     // Bind to learn a free port, then close it: nothing listens there any more.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let err = get_flag(&agent(), &format!("http://127.0.0.1:{port}/flags"), "br").unwrap_err();
     assert!(matches!(err, DownloadError::Transport { .. }), "{err:?}");
     assert!(err.to_string().contains("could not download"), "{err}");
@@ -67,7 +87,10 @@ fn server_slower_than_the_timeout_is_a_timeout_error() {
 #[test]
 fn no_file_is_written_for_a_failed_download() {
     let mut server = mockito::Server::new();
-    server.mock("GET", "/flags/br/br.gif").with_status(500).create();
+    server
+        .mock("GET", "/flags/br/br.gif")
+        .with_status(500)
+        .create();
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("downloaded");
     let job = job(format!("{}/flags", server.url()), &dest);
@@ -78,18 +101,27 @@ fn no_file_is_written_for_a_failed_download() {
 #[test]
 fn a_good_answer_is_saved_whole() {
     let mut server = mockito::Server::new();
-    server.mock("GET", "/flags/br/br.gif").with_body(b"GIF89a-not-really").create();
+    server
+        .mock("GET", "/flags/br/br.gif")
+        .with_body(b"GIF89a-not-really")
+        .create();
     let dir = tempfile::tempdir().unwrap();
     let job = job(format!("{}/flags", server.url()), dir.path());
     download_one(&agent(), &job, "BR").unwrap();
-    assert_eq!(std::fs::read(dir.path().join("BR.gif")).unwrap(), b"GIF89a-not-really");
+    assert_eq!(
+        std::fs::read(dir.path().join("BR.gif")).unwrap(),
+        b"GIF89a-not-really"
+    );
 }
 
 #[test]
 fn oversized_body_is_refused() {
     let mut server = mockito::Server::new();
     let huge = vec![b'x'; (flags_common::download::MAX_BODY_BYTES + 1) as usize];
-    server.mock("GET", "/flags/br/br.gif").with_body(huge).create();
+    server
+        .mock("GET", "/flags/br/br.gif")
+        .with_body(huge)
+        .create();
     let err = get_flag(&agent(), &format!("{}/flags", server.url()), "br").unwrap_err();
     assert!(matches!(err, DownloadError::TooLarge { .. }), "{err:?}");
 }

@@ -14,15 +14,19 @@
 //! each other can swap outcomes, which a downloader never does.
 //!
 //! The dice are a ChaCha12 generator keyed by (seed, hash of path, visit): ChaCha is a strong
-//! pseudo-random function, so neighbouring keys give unrelated streams, and `rand_chacha`
-//! promises the same stream on every platform and version, unlike `StdRng`.
+//! pseudo-random function, so neighbouring keys give unrelated streams. Naming the algorithm
+//! (`rand_chacha`) rather than using `StdRng` pins the stream: `rand` may give `StdRng` a new
+//! algorithm in a later release, which would silently change every seeded run.
+//!
+//! The one shared piece of state is the visit counter per path. Reproducibility needs no lock
+//! around the generator itself: each request builds its own, so requests never contend for it.
 //!
 //! The error roll is drawn before the delay, so the same seed fails the same requests whatever
 //! `--delay` says.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
@@ -33,6 +37,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
 use super::delay::Delay;
+use super::stopping::Stopping;
 
 /// How many distinct paths get their own visit counter. The map lives as long as the server; a
 /// client inventing endless new paths would otherwise grow it without bound. Past the cap, new
@@ -127,25 +132,42 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AppliedDelay(pub(crate) Duration);
 
+/// What the profile middleware needs: the dice, and the signal that cuts delays short.
+#[derive(Debug, Clone)]
+pub(crate) struct ProfileState {
+    pub(crate) profile: Arc<Profile>,
+    pub(crate) stopping: Stopping,
+}
+
 /// Middleware: waits, then answers 418 or passes the request on, as the profile decides.
 pub(crate) async fn apply(
-    State(profile): State<Arc<Profile>>,
+    State(state): State<ProfileState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let outcome = profile.outcome(request.uri().path());
+    let outcome = state.profile.outcome(request.uri().path());
+    let mut waited = outcome.delay;
     if !outcome.delay.is_zero() {
+        let started = Instant::now();
         // A timer, not `std::thread::sleep`: this task is parked and the runtime thread is free
         // to serve every other connection meanwhile. That is why 1,000 delayed requests take
-        // about one delay in total, not 1,000 of them.
-        tokio::time::sleep(outcome.delay).await;
+        // about one delay in total, not 1,000 of them. `select!` polls both futures and drops
+        // the loser: if the server starts stopping first, the sleep is abandoned.
+        tokio::select! {
+            () = tokio::time::sleep(outcome.delay) => {}
+            () = state.stopping.wait() => waited = started.elapsed(),
+        }
     }
     let mut response = if outcome.teapot && request.method() == Method::GET {
-        (StatusCode::IM_A_TEAPOT, "418 I'm a teapot (an error injected on purpose)\n").into_response()
+        (
+            StatusCode::IM_A_TEAPOT,
+            "418 I'm a teapot (an error injected on purpose)\n",
+        )
+            .into_response()
     } else {
         next.run(request).await
     };
-    response.extensions_mut().insert(AppliedDelay(outcome.delay));
+    response.extensions_mut().insert(AppliedDelay(waited));
     response
 }
 
@@ -163,7 +185,10 @@ mod tests {
         let first = Profile::new(RANGE, 0.5, Some(42));
         let second = Profile::new(RANGE, 0.5, Some(42));
         for _ in 0..50 {
-            assert_eq!(first.outcome("/flags/cn/cn.gif"), second.outcome("/flags/cn/cn.gif"));
+            assert_eq!(
+                first.outcome("/flags/cn/cn.gif"),
+                second.outcome("/flags/cn/cn.gif")
+            );
         }
     }
 

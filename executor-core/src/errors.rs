@@ -1,0 +1,255 @@
+//! Every error this crate returns, each the Rust face of a Python exception from
+//! `concurrent.futures` (`CancelledError`, `TimeoutError`, `InvalidStateError`,
+//! `BrokenThreadPool`, the `RuntimeError` of submitting after shutdown).
+//!
+//! All are `thiserror` enums or structs, `Send + Sync + 'static`, so `?` carries them into
+//! `anyhow::Error` or `Box<dyn Error>`. The ones that travel inside futures are cheap to clone
+//! (their payloads sit behind `Arc`), because one failed future may be asked for its error many times.
+
+use std::any::Any;
+use std::error::Error;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why a task did not produce a value: the Rust counterpart of the exception a Python future holds.
+///
+/// A task that returns `Err(..)` is *not* a failure in this sense: `Result` is an ordinary value in
+/// Rust, so the future finishes normally and [`Future::result`](crate::Future::result) hands you
+/// that `Result` to match on. A `TaskError` means the task could not return at all.
+///
+/// ```
+/// use executor_core::{Executor, FutureError, TaskError, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(1)?;
+/// let future = pool.submit(|| -> u32 { panic!("no flag for XX") })?;
+/// match future.result(None) {
+///     Err(FutureError::Failed(TaskError::Panicked { message })) => {
+///         assert_eq!(&*message, "no flag for XX");
+///     }
+///     other => panic!("expected a panic, got {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum TaskError {
+    /// The task panicked. The panic was caught in the worker, which lives on; `message` is the
+    /// panic's payload when it was a string (as from `panic!("...")`).
+    #[error("the task panicked: {message}")]
+    Panicked {
+        /// The panic message.
+        message: Arc<str>,
+    },
+    /// The pool could not run the task because a worker's initializer failed (Python's
+    /// `BrokenThreadPool`).
+    #[error("the thread pool is broken: {reason}")]
+    BrokenThreadPool {
+        /// What the failing initializer reported.
+        reason: Arc<str>,
+    },
+    /// The executor refused the task (only seen from a lazily submitting
+    /// [`Map`](crate::Map), whose later submissions can meet a shut-down executor).
+    #[error("the executor refused the task: {0}")]
+    Rejected(SubmitError),
+    /// The executor dropped the task without completing its future, for example because the
+    /// executor's code panicked. A correct executor never lets this happen; the variant exists so
+    /// that such a bug shows up as an error instead of a future that never finishes.
+    #[error("the executor dropped the task without completing its future")]
+    Abandoned,
+    /// An error set by an executor implementer through
+    /// [`Completer::set_exception`](crate::implementer::Completer::set_exception).
+    #[error("{error}")]
+    Raised {
+        /// The Rust type name of `error`, shown by the future's `Display` (`raised ...`).
+        type_name: &'static str,
+        /// The error itself.
+        error: Arc<dyn Error + Send + Sync>,
+    },
+}
+
+impl TaskError {
+    /// Wraps any error as [`TaskError::Raised`], remembering its type name.
+    ///
+    /// ```
+    /// use executor_core::TaskError;
+    ///
+    /// let error = TaskError::raised(std::fmt::Error);
+    /// assert_eq!(error.kind(), "Error");
+    /// ```
+    pub fn raised<E: Error + Send + Sync + 'static>(error: E) -> Self {
+        TaskError::Raised {
+            type_name: std::any::type_name::<E>(),
+            error: Arc::new(error),
+        }
+    }
+
+    /// Builds [`TaskError::Panicked`] from the payload `std::panic::catch_unwind` returns.
+    ///
+    /// ```
+    /// use executor_core::TaskError;
+    ///
+    /// let payload = std::panic::catch_unwind(|| panic!("boom {}", 1)).unwrap_err();
+    /// let error = TaskError::from_panic(payload.as_ref());
+    /// assert_eq!(error.to_string(), "the task panicked: boom 1");
+    /// ```
+    pub fn from_panic(payload: &(dyn Any + Send)) -> Self {
+        TaskError::Panicked {
+            message: panic_message(payload).into(),
+        }
+    }
+
+    /// A short name for the kind of failure, the way Python's repr names an exception class:
+    /// `Panic`, `BrokenThreadPool`, `Rejected`, `Abandoned` or the raised error's type name.
+    ///
+    /// ```
+    /// use executor_core::TaskError;
+    ///
+    /// assert_eq!(TaskError::Abandoned.kind(), "Abandoned");
+    /// ```
+    pub fn kind(&self) -> &str {
+        match self {
+            TaskError::Panicked { .. } => "Panic",
+            TaskError::BrokenThreadPool { .. } => "BrokenThreadPool",
+            TaskError::Rejected(_) => "Rejected",
+            TaskError::Abandoned => "Abandoned",
+            TaskError::Raised { type_name, .. } => short_type_name(type_name),
+        }
+    }
+}
+
+/// The text of a panic payload: `panic!` with a literal gives a `&str`, with a format string a
+/// `String`; anything else (`std::panic::panic_any`) has no text we can show.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a non-string panic payload".to_owned()
+    }
+}
+
+/// `alloc::string::String` -> `String`, `core::option::Option<u32>` -> `Option<u32>`: drops every
+/// module path, keeping type names and generic arguments, so the future's repr reads like Python's.
+pub(crate) fn short_type_name(full: &str) -> &str {
+    // Generic types keep their full path: shortening inside `<...>` needs an allocation, and the
+    // head is what a reader looks at first. Simple paths, the common case, lose their modules.
+    match full.find('<') {
+        Some(_) => full,
+        None => full.rsplit("::").next().unwrap_or(full),
+    }
+}
+
+/// Why [`Future::result`](crate::Future::result) (or `exception`, or a [`Map`](crate::Map) item)
+/// produced no value: Python's `CancelledError`, `TimeoutError`, or the task's own exception.
+///
+/// ```
+/// use std::time::Duration;
+/// use executor_core::{implementer, FutureError};
+///
+/// let (future, _completer) = implementer::new_future::<u8>();
+/// let error = future.result(Some(Duration::ZERO)).unwrap_err();
+/// assert!(matches!(error, FutureError::TimedOut { .. }));
+/// assert_eq!(error.to_string(), "timed out after 0ns waiting for the future");
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum FutureError {
+    /// The future was cancelled before it started running (Python's `CancelledError`).
+    #[error("the future was cancelled")]
+    Cancelled,
+    /// The future was still pending or running when the timeout passed (Python's
+    /// `TimeoutError`). The future itself is unaffected: ask again later.
+    #[error("timed out after {timeout:?} waiting for the future")]
+    TimedOut {
+        /// The timeout that passed.
+        timeout: Duration,
+    },
+    /// The task failed: it panicked, or the executor could not run it.
+    #[error("the task failed: {0}")]
+    Failed(TaskError),
+}
+
+/// Why [`Executor::submit`](crate::Executor::submit) refused a task.
+///
+/// ```
+/// use executor_core::{Executor, SubmitError, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(1)?;
+/// pool.shutdown(true, false);
+/// let error = pool.submit(|| 1).unwrap_err();
+/// assert!(matches!(error, SubmitError::Shutdown));
+/// assert_eq!(error.to_string(), "cannot schedule new futures after shutdown");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum SubmitError {
+    /// `shutdown` was already called (Python raises `RuntimeError`).
+    #[error("cannot schedule new futures after shutdown")]
+    Shutdown,
+    /// A worker's initializer failed, so the pool refuses all work (Python's `BrokenThreadPool`).
+    #[error("the thread pool is broken: {reason}")]
+    BrokenThreadPool {
+        /// What the failing initializer reported.
+        reason: Arc<str>,
+    },
+    /// The pool had no worker thread and the operating system refused to start one.
+    #[error("could not start a worker thread: {0}")]
+    Spawn(Arc<std::io::Error>),
+}
+
+/// Why a [`ThreadPoolExecutor`](crate::ThreadPoolExecutor) could not be built.
+///
+/// ```
+/// use executor_core::{BuildError, ThreadPoolExecutor};
+///
+/// let error = ThreadPoolExecutor::new(0).unwrap_err();
+/// assert!(matches!(error, BuildError::ZeroWorkers));
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// `max_workers` was zero; Python raises `ValueError` for the same.
+    #[error("max_workers must be greater than 0")]
+    ZeroWorkers,
+}
+
+/// An executor implementer drove a future through a transition its state forbids (Python's
+/// `InvalidStateError`, or its `RuntimeError` from `set_running_or_notify_cancel`).
+///
+/// ```
+/// use executor_core::implementer;
+///
+/// let (future, completer) = implementer::new_future::<u8>();
+/// assert!(future.cancel());
+/// let error = completer.set_result(1).unwrap_err();
+/// assert_eq!(error.to_string(), "invalid state: the future is already cancelled");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("invalid state: the future is already {state}")]
+pub struct InvalidStateError {
+    /// The state the future was in: `running`, `finished` or `cancelled`.
+    pub state: &'static str,
+}
+
+/// [`as_completed`](crate::as_completed) reached its deadline with futures still unfinished
+/// (Python's `TimeoutError`, with the same message).
+///
+/// ```
+/// use std::time::Duration;
+/// use executor_core::{as_completed, implementer};
+///
+/// let (future, _completer) = implementer::new_future::<u8>();
+/// let mut completed = as_completed([&future], Some(Duration::ZERO));
+/// let error = completed.next().unwrap().unwrap_err();
+/// assert_eq!(error.to_string(), "1 (of 1) futures unfinished");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{unfinished} (of {total}) futures unfinished")]
+pub struct AsCompletedTimeout {
+    /// How many distinct futures had not finished.
+    pub unfinished: usize,
+    /// How many distinct futures were passed in.
+    pub total: usize,
+}

@@ -1,0 +1,605 @@
+//! [`Future<T>`]: the handle to a task's eventual outcome, Python's `concurrent.futures.Future`.
+//!
+//! # Invariants
+//!
+//! One `Inner<T>` is shared (through an `Arc`) by the user's `Future<T>` and by the executor's
+//! [`Completer<T>`](crate::implementer::Completer). Its fields:
+//!
+//! * `state` (an `AtomicU8`, see [`state`]) is the truth about where the future is. It is *read*
+//!   without the lock, so `done()`, `running()`, `cancelled()` and the fast path of `result()` cost
+//!   one atomic load. Every *final* transition (to `FINISHED` or `CANCELLED`) is written while the
+//!   mutex is held, which is what makes the condition-variable wait free of lost wake-ups. The one
+//!   non-final transition, `PENDING -> RUNNING`, is a lock-free compare-and-swap: nobody waits for
+//!   it, and the compare-and-swap alone decides its race with `cancel`.
+//! * `outcome` (an `UnsafeCell`) is written exactly once, under the mutex, *before* the `Release`
+//!   store of `FINISHED`; readers look at it only after an `Acquire` load saw `FINISHED`. So no
+//!   reader ever overlaps the write, and every reader sees the whole value. After that it is only
+//!   read, except by [`Future::into_result`], which owns the handle (no `&T` of ours can be alive)
+//!   and waits until callbacks have stopped reading (the `CALLBACKS_RUNNING` flag).
+//! * `guarded` (a `Mutex`) holds the lists of done-callbacks and listeners, and the count of threads
+//!   blocked in `changed`, the condition variable. Whoever moves the state to a final value takes
+//!   both lists out under the lock and calls them after releasing it, so each runs exactly once.
+//!
+//! DESIGN.md in the crate root tells the same story with the orderings spelled out.
+
+mod bridge;
+pub(crate) mod callbacks;
+pub(crate) mod state;
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::mem;
+use std::time::{Duration, Instant};
+
+pub use bridge::Awaiting;
+
+use crate::errors::{FutureError, InvalidStateError, TaskError, short_type_name};
+use crate::sync::{Arc, AtomicU8, Condvar, Mutex, Ordering, UnsafeCell, lock};
+use callbacks::{Callback, Listener, ListenerId, Listeners, run_callback, run_callbacks};
+use state::{CALLBACKS_RUNNING, CANCELLED, FINISHED, PENDING, RUNNING};
+
+/// The handle to the eventual outcome of a task submitted to an [`Executor`](crate::Executor):
+/// Python's `concurrent.futures.Future`.
+///
+/// Only executors create futures (user code gets them from
+/// [`submit`](crate::Executor::submit); executor authors from
+/// [`implementer::new_future`](crate::implementer::new_future)). A future moves through
+/// *pending → running → finished*, or *pending → cancelled*; see DESIGN.md.
+///
+/// # How the value is shared
+///
+/// The task's value is stored once, inside the future. [`result`](Future::result) lends it out as
+/// `&T`, as often as you like, always the same value (Python hands back the same object each
+/// time). To take ownership, consume the handle with [`into_result`](Future::into_result) or
+/// `.await` it. A future is deliberately not `Clone`: exactly one owner can move the value out. Pass
+/// `&Future<T>` around instead, as [`wait`](crate::wait) and [`as_completed`](crate::as_completed)
+/// do; futures compare and hash by identity, so they can be `HashMap` keys as in
+/// `flags2_threadpool.py`.
+///
+/// # Panics and `Result`s
+///
+/// A task that panics is the Rust face of a Python task that raises: the panic is caught in the
+/// worker and `result` returns [`FutureError::Failed`] with [`TaskError::Panicked`]. A task that
+/// returns a `Result` simply finishes with that `Result` as its value; match on it.
+///
+/// ```
+/// use executor_core::{Executor, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(2)?;
+/// let future = pool.submit(|| 6 * 7)?;
+/// assert_eq!(future.result(None)?, &42);
+/// assert!(future.done());
+/// assert!(future.to_string().ends_with("state=finished returned i32>"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A closure that captures something not `Send`, such as an `Rc`, cannot be submitted: the task
+/// would be used from another thread.
+///
+/// ```compile_fail,E0277
+/// use std::rc::Rc;
+/// use executor_core::{Executor, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(1).unwrap();
+/// let shared = Rc::new(5);
+/// let future = pool.submit(move || *shared + 1); // error: `Rc<i32>` cannot be sent between threads
+/// ```
+pub struct Future<T> {
+    inner: Arc<Inner<T>>,
+}
+
+/// The shared part of a future; see the module docs for what guards what.
+struct Inner<T> {
+    state: AtomicU8,
+    outcome: UnsafeCell<Option<Result<T, TaskError>>>,
+    guarded: Mutex<Guarded<T>>,
+    changed: Condvar,
+}
+
+/// The fields of a future that only change under its mutex.
+struct Guarded<T> {
+    callbacks: Vec<Callback<T>>,
+    listeners: Listeners,
+    /// Threads parked in `changed`. Completion calls `notify_all` only when this is non-zero,
+    /// which saves a futex system call on every task nobody is blocked on.
+    blocked: usize,
+}
+
+// SAFETY: `Inner<T>` is `!Sync` only because of the `UnsafeCell` holding the outcome, so these
+// impls must argue about that cell alone. The cell is written once by the completing thread
+// (moving a `T` in from it: needs `T: Send`), under the mutex and before the `Release` store of
+// `FINISHED`, and read only after an `Acquire` load of `FINISHED` (see the module docs). Shared
+// `&T` borrows reach another thread in two ways: through `&Future<T>` (that is the `Sync` impl
+// below, which requires `T: Sync`) and through done-callbacks run by the completing thread, which
+// `add_done_callback` accepts only when `T: Sync`. A `T` leaves by value through `into_result` or
+// is dropped with the last handle, possibly in another thread: `T: Send`. So a `Future<T>` may move
+// between threads whenever `T: Send`, and the executor's handle with it.
+unsafe impl<T: Send> Send for Future<T> {}
+// SAFETY: see above; sharing `&Future<T>` between threads shares `&T`, which needs `T: Sync`.
+unsafe impl<T: Send + Sync> Sync for Future<T> {}
+
+impl<T> Future<T> {
+    /// A new pending future; see [`implementer::new_future`](crate::implementer::new_future).
+    pub(crate) fn new_pending() -> (Future<T>, Future<T>) {
+        let inner = Arc::new(Inner {
+            state: AtomicU8::new(PENDING),
+            outcome: UnsafeCell::new(None),
+            guarded: Mutex::new(Guarded {
+                callbacks: Vec::new(),
+                listeners: Listeners::default(),
+                blocked: 0,
+            }),
+            changed: Condvar::new(),
+        });
+        let executor_side = Future {
+            inner: Arc::clone(&inner),
+        };
+        (Future { inner }, executor_side)
+    }
+
+    /// The state word. `Acquire`, so that seeing `FINISHED` makes the stored outcome visible
+    /// (it pairs with the `Release` store in [`Future::complete`]).
+    fn load_state(&self) -> u8 {
+        self.inner.state.load(Ordering::Acquire)
+    }
+
+    /// True if the future finished or was cancelled (Python's `done()`).
+    ///
+    /// ```
+    /// use executor_core::implementer;
+    ///
+    /// let (future, completer) = implementer::new_future();
+    /// assert!(!future.done());
+    /// completer.set_result("flag.gif")?;
+    /// assert!(future.done());
+    /// # Ok::<(), executor_core::InvalidStateError>(())
+    /// ```
+    pub fn done(&self) -> bool {
+        state::is_done(self.load_state())
+    }
+
+    /// True while a worker is running the task (Python's `running()`).
+    ///
+    /// ```
+    /// use executor_core::implementer;
+    ///
+    /// let (future, mut completer) = implementer::new_future::<()>();
+    /// assert!(!future.running());
+    /// assert!(completer.set_running_or_notify_cancel()?);
+    /// assert!(future.running());
+    /// # Ok::<(), executor_core::InvalidStateError>(())
+    /// ```
+    pub fn running(&self) -> bool {
+        state::base(self.load_state()) == RUNNING
+    }
+
+    /// True if the future was cancelled (Python's `cancelled()`).
+    ///
+    /// ```
+    /// use executor_core::implementer;
+    ///
+    /// let (future, _completer) = implementer::new_future::<()>();
+    /// assert!(future.cancel());
+    /// assert!(future.cancelled() && future.done());
+    /// ```
+    pub fn cancelled(&self) -> bool {
+        state::base(self.load_state()) == CANCELLED
+    }
+
+    /// Tries to cancel the task (Python's `cancel()`).
+    ///
+    /// Succeeds only while the future is pending: returns `true` then, and again on every later
+    /// call; returns `false` once the task is running or finished, because a running Rust thread
+    /// cannot be stopped from outside. Done-callbacks run in this thread before it returns, and
+    /// every `wait`, `as_completed` and `.await` sees the future as done at once.
+    ///
+    /// ```
+    /// use executor_core::implementer;
+    ///
+    /// let (pending, _c1) = implementer::new_future::<()>();
+    /// assert!(pending.cancel());
+    /// assert!(pending.cancel(), "cancelling twice still reports success");
+    ///
+    /// let (running, mut c2) = implementer::new_future::<()>();
+    /// c2.set_running_or_notify_cancel()?;
+    /// assert!(!running.cancel());
+    /// # Ok::<(), executor_core::InvalidStateError>(())
+    /// ```
+    pub fn cancel(&self) -> bool {
+        match state::base(self.load_state()) {
+            CANCELLED => return true,
+            RUNNING | FINISHED => return false,
+            _ => {}
+        }
+        let mut guarded = lock(&self.inner.guarded);
+        // Release: a thread that sees CANCELLED (with an Acquire load) also sees whatever this
+        // thread did before cancelling. On failure we only need the value; the mutex already
+        // orders us after any final store, and RUNNING publishes nothing.
+        match self.inner.state.compare_exchange(
+            PENDING,
+            CANCELLED,
+            Ordering::Release,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => {
+                let callbacks = mem::take(&mut guarded.callbacks);
+                let listeners = guarded.listeners.take();
+                let wake_blocked = guarded.blocked > 0;
+                drop(guarded);
+                self.announce(wake_blocked, listeners, callbacks, false);
+                true
+            }
+            Err(word) => state::base(word) == CANCELLED,
+        }
+    }
+
+    /// Waits up to `timeout` (`None`: forever; zero: just look) for the task's value and lends
+    /// it (Python's `result(timeout)`).
+    ///
+    /// Errors: [`FutureError::Cancelled`], [`FutureError::TimedOut`] (the future is unaffected),
+    /// or [`FutureError::Failed`] when the task panicked or the executor could not run it.
+    /// Call it as often as you like; see [How the value is shared](Future#how-the-value-is-shared).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use executor_core::{implementer, FutureError};
+    ///
+    /// let (future, completer) = implementer::new_future();
+    /// let waiter = std::thread::spawn(move || future.result(None).cloned());
+    /// completer.set_result(String::from("BR"))?;
+    /// assert_eq!(waiter.join().unwrap()?, "BR");
+    ///
+    /// let (slow, _completer) = implementer::new_future::<u8>();
+    /// let error = slow.result(Some(Duration::from_millis(1))).unwrap_err();
+    /// assert!(matches!(error, FutureError::TimedOut { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn result(&self, timeout: Option<Duration>) -> Result<&T, FutureError> {
+        let word = self.wait_until(timeout, state::is_done);
+        match state::base(word) {
+            FINISHED => self
+                .finished_outcome()
+                .as_ref()
+                .map_err(|error| FutureError::Failed(error.clone())),
+            CANCELLED => Err(FutureError::Cancelled),
+            _ => Err(timed_out(timeout)),
+        }
+    }
+
+    /// Waits like [`result`](Future::result) and returns the task's error, or `None` if it
+    /// returned normally (Python's `exception(timeout)`). Never returns `Err(Failed)`.
+    ///
+    /// ```
+    /// use executor_core::{Executor, ThreadPoolExecutor};
+    ///
+    /// let pool = ThreadPoolExecutor::new(1)?;
+    /// let fine = pool.submit(|| 1)?;
+    /// let broken = pool.submit(|| -> i32 { panic!("404") })?;
+    /// assert!(fine.exception(None)?.is_none());
+    /// assert_eq!(broken.exception(None)?.unwrap().to_string(), "the task panicked: 404");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn exception(&self, timeout: Option<Duration>) -> Result<Option<&TaskError>, FutureError> {
+        let word = self.wait_until(timeout, state::is_done);
+        match state::base(word) {
+            FINISHED => Ok(self.finished_outcome().as_ref().err()),
+            CANCELLED => Err(FutureError::Cancelled),
+            _ => Err(timed_out(timeout)),
+        }
+    }
+
+    /// Waits for the task and moves its value out, consuming the handle: the blocking twin of
+    /// `.await` and of `std::thread::JoinHandle::join`.
+    ///
+    /// ```
+    /// use executor_core::{Executor, ThreadPoolExecutor};
+    ///
+    /// let pool = ThreadPoolExecutor::new(1)?;
+    /// let bytes: Vec<u8> = pool.submit(|| vec![0x47, 0x49, 0x46])?.into_result()?;
+    /// assert_eq!(bytes, b"GIF");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_result(self) -> Result<T, FutureError> {
+        self.wait_until(None, state::is_settled);
+        self.take_settled()
+    }
+
+    /// Moves the outcome out of a settled future.
+    fn take_settled(self) -> Result<T, FutureError> {
+        if state::base(self.load_state()) == CANCELLED {
+            return Err(FutureError::Cancelled);
+        }
+        // SAFETY: the caller saw a settled FINISHED state with an Acquire load: the one write to
+        // the cell happened before it, and every callback that could read the cell has returned
+        // (the flag was cleared with a Release store after they ran). We own this handle, so no
+        // `&T` lent by `result` on it is alive; the executor's handle no longer reads the cell.
+        let outcome = self
+            .inner
+            .outcome
+            .with_mut(|cell| unsafe { (*cell).take() });
+        match outcome {
+            Some(outcome) => outcome.map_err(FutureError::Failed),
+            // Only a second take could get here, and `self` by value rules that out.
+            None => Err(FutureError::Failed(TaskError::Abandoned)),
+        }
+    }
+
+    /// Registers `callback` to run once the future is done (Python's `add_done_callback`).
+    ///
+    /// Callbacks run exactly once, in the order added, in the thread that completes or cancels
+    /// the future, or at once in this thread if the future is already done. A panicking callback
+    /// is reported on stderr and the others still run. Keep callbacks short: they run in a pool
+    /// worker, which takes no new task until they return.
+    ///
+    /// `T: Sync` because the callback may read the value in the worker thread while the future's
+    /// owner reads it in another.
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    /// use executor_core::{Executor, ThreadPoolExecutor};
+    ///
+    /// let pool = ThreadPoolExecutor::new(1)?;
+    /// let (tx, rx) = mpsc::channel();
+    /// let future = pool.submit(|| "CN")?;
+    /// future.add_done_callback(move |f| tx.send(f.result(None).ok().copied()).unwrap());
+    /// assert_eq!(rx.recv()?, Some("CN"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_done_callback<F>(&self, callback: F)
+    where
+        F: FnOnce(&Future<T>) + Send + 'static,
+        T: Sync,
+    {
+        let callback: Callback<T> = Box::new(callback);
+        if !self.done() {
+            let mut guarded = lock(&self.inner.guarded);
+            // Final states are only stored under this lock, so this check cannot race with
+            // completion: either the completer will take our callback, or it has already run.
+            if !state::is_done(self.inner.state.load(Ordering::Acquire)) {
+                guarded.callbacks.push(callback);
+                return;
+            }
+        }
+        run_callback(self, callback);
+    }
+
+    /// The outcome of a finished future.
+    fn finished_outcome(&self) -> &Result<T, TaskError> {
+        // SAFETY: the caller saw FINISHED through an Acquire load, which synchronises with the
+        // Release store made after the single write to the cell. The only later write is the
+        // take in `take_settled`, which consumes a handle: not this `&self`, and not while any
+        // callback on the executor's handle runs. So no `&mut` overlaps this shared borrow.
+        let outcome = self.inner.outcome.with(|cell| unsafe { (*cell).as_ref() });
+        match outcome {
+            Some(outcome) => outcome,
+            None => unreachable!("a FINISHED future always holds its outcome until consumed"),
+        }
+    }
+
+    /// Blocks until `ready(state)` or the timeout passes; returns the last state seen.
+    fn wait_until(&self, timeout: Option<Duration>, ready: fn(u8) -> bool) -> u8 {
+        let word = self.load_state();
+        if ready(word) || timeout == Some(Duration::ZERO) {
+            return word;
+        }
+        // A deadline too far away to represent means "forever".
+        let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
+        let mut guarded = lock(&self.inner.guarded);
+        loop {
+            let word = self.load_state();
+            if ready(word) {
+                return word;
+            }
+            guarded.blocked += 1;
+            guarded = match deadline {
+                None => self
+                    .inner
+                    .changed
+                    .wait(guarded)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        guarded.blocked -= 1;
+                        return word;
+                    }
+                    self.inner
+                        .changed
+                        .wait_timeout(guarded, deadline - now)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .0
+                }
+            };
+            guarded.blocked -= 1;
+        }
+    }
+
+    /// Stores the outcome and moves to FINISHED; the heart of `set_result` / `set_exception`.
+    pub(crate) fn complete(&self, outcome: Result<T, TaskError>) -> Result<(), InvalidStateError> {
+        let mut guarded = lock(&self.inner.guarded);
+        // Relaxed is enough under the lock: final states are only stored under it, and RUNNING
+        // was stored by this very thread (the executor side), so we see the latest state.
+        let word = self.inner.state.load(Ordering::Relaxed);
+        if state::is_done(word) {
+            return Err(InvalidStateError {
+                state: state::name(word),
+            });
+        }
+        // SAFETY: the state is not final, so no reader looks at the cell yet (they wait for
+        // FINISHED), and we hold the mutex, so no other completion writes it concurrently.
+        self.inner
+            .outcome
+            .with_mut(|cell| unsafe { *cell = Some(outcome) });
+        let callbacks = mem::take(&mut guarded.callbacks);
+        let listeners = guarded.listeners.take();
+        let wake_blocked = guarded.blocked > 0;
+        let with_callbacks = !callbacks.is_empty();
+        let word = if with_callbacks {
+            FINISHED | CALLBACKS_RUNNING
+        } else {
+            FINISHED
+        };
+        // Release: publishes the outcome written above to every Acquire load that sees FINISHED.
+        self.inner.state.store(word, Ordering::Release);
+        drop(guarded);
+        self.announce(wake_blocked, listeners, callbacks, with_callbacks);
+        Ok(())
+    }
+
+    /// Tells everyone a final state was reached; called after the mutex is released.
+    fn announce(
+        &self,
+        wake_blocked: bool,
+        listeners: Listeners,
+        callbacks: Vec<Callback<T>>,
+        clear_callback_flag: bool,
+    ) {
+        if wake_blocked {
+            self.inner.changed.notify_all();
+        }
+        listeners.notify_all();
+        if !clear_callback_flag {
+            run_callbacks(self, callbacks);
+            return;
+        }
+        run_callbacks(self, callbacks);
+        let mut guarded = lock(&self.inner.guarded);
+        // Release: the callbacks' reads of the value happen before an `into_result` that sees
+        // the flag cleared (with Acquire) moves the value out.
+        self.inner.state.store(FINISHED, Ordering::Release);
+        let listeners = guarded.listeners.take();
+        let wake_blocked = guarded.blocked > 0;
+        drop(guarded);
+        if wake_blocked {
+            self.inner.changed.notify_all();
+        }
+        listeners.notify_all();
+    }
+
+    /// `PENDING -> RUNNING`, or `Ok(false)` if cancelled; see the implementer module.
+    pub(crate) fn set_running(&self) -> Result<bool, InvalidStateError> {
+        // Relaxed: RUNNING publishes no data. The compare-and-swap's atomicity alone settles the
+        // race with `cancel` (also a compare-and-swap from PENDING): exactly one of them wins.
+        match self.inner.state.compare_exchange(
+            PENDING,
+            RUNNING,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => Ok(true),
+            Err(CANCELLED) => Ok(false),
+            Err(word) => Err(InvalidStateError {
+                state: state::name(word),
+            }),
+        }
+    }
+
+    /// Adds a listener unless `ready(state)` already holds (then returns `None`: don't wait).
+    pub(crate) fn add_listener(
+        &self,
+        listener: Listener,
+        ready: fn(u8) -> bool,
+    ) -> Option<ListenerId> {
+        let mut guarded = lock(&self.inner.guarded);
+        if ready(self.load_state()) {
+            return None;
+        }
+        Some(guarded.listeners.add(listener))
+    }
+
+    /// Registers or refreshes an async task's waker; `None` if the future is already settled.
+    pub(crate) fn set_waker(
+        &self,
+        id: Option<ListenerId>,
+        waker: &std::task::Waker,
+    ) -> Option<ListenerId> {
+        let mut guarded = lock(&self.inner.guarded);
+        if state::is_settled(self.load_state()) {
+            return None;
+        }
+        Some(guarded.listeners.set_waker(id, waker))
+    }
+
+    /// Forgets a listener that no longer waits (a no-op if it was already notified).
+    pub(crate) fn remove_listener(&self, id: ListenerId) {
+        let mut guarded = lock(&self.inner.guarded);
+        if !guarded.listeners.is_empty() {
+            guarded.listeners.remove(id);
+        }
+    }
+
+    /// True once the task finished with an error (what `FIRST_EXCEPTION` waits for).
+    pub(crate) fn failed(&self) -> bool {
+        state::base(self.load_state()) == FINISHED && self.finished_outcome().is_err()
+    }
+
+    /// Waits up to `timeout` until the value can be moved out; false if the time ran out.
+    pub(crate) fn wait_settled(&self, timeout: Option<Duration>) -> bool {
+        state::is_settled(self.wait_until(timeout, state::is_settled))
+    }
+
+    /// True once done and no callback can read the value any more.
+    pub(crate) fn settled(&self) -> bool {
+        state::is_settled(self.load_state())
+    }
+
+    /// The address shown by `Display` and used for identity.
+    fn address(&self) -> *const () {
+        let inner: &Inner<T> = &self.inner;
+        (inner as *const Inner<T>).cast()
+    }
+}
+
+fn timed_out(timeout: Option<Duration>) -> FutureError {
+    FutureError::TimedOut {
+        timeout: timeout.unwrap_or(Duration::MAX),
+    }
+}
+
+/// Python's repr: `<Future at 0x7f3a… state=finished returned u32>`.
+impl<T> fmt::Display for Future<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = self.load_state();
+        write!(
+            f,
+            "<Future at {:p} state={}",
+            self.address(),
+            state::name(word)
+        )?;
+        if state::base(word) == FINISHED {
+            // Reading the outcome is fine here: a take needs a handle by value, and the
+            // executor's handle only displays itself from inside callbacks, before any take.
+            match self.finished_outcome() {
+                Ok(_) => write!(
+                    f,
+                    " returned {}",
+                    short_type_name(std::any::type_name::<T>())
+                )?,
+                Err(error) => write!(f, " raised {}", error.kind())?,
+            }
+        }
+        f.write_str(">")
+    }
+}
+
+/// Same as `Display`: the state, never the value, so `T` needs no `Debug`.
+impl<T> fmt::Debug for Future<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Identity, as for Python objects: a future equals only itself.
+impl<T> PartialEq for Future<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.address() == other.address()
+    }
+}
+
+impl<T> Eq for Future<T> {}
+
+impl<T> Hash for Future<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.address().hash(state);
+    }
+}

@@ -1,0 +1,209 @@
+//! [`Map`]: the iterator behind [`Executor::map`], with Python 3.14's bounded look-ahead
+//! (`buffersize`) and a timeout counted from the call.
+//!
+//! Results come out in input order, not completion order: `next()` waits for the oldest
+//! submitted task even when younger ones are already done (`demo_executor_map.py` shows it).
+//! Use [`as_completed`](crate::as_completed) when any order will do.
+
+use std::collections::VecDeque;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::errors::{FutureError, SubmitError, TaskError};
+use crate::executor::Executor;
+use crate::future::Future;
+use crate::implementer;
+
+/// Options for [`Executor::map_with`].
+///
+/// ```
+/// use std::{num::NonZeroUsize, time::Duration};
+/// use executor_core::MapOptions;
+///
+/// let options = MapOptions::new()
+///     .timeout(Some(Duration::from_secs(10)))
+///     .buffersize(NonZeroUsize::new(8).unwrap());
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MapOptions {
+    timeout: Option<Duration>,
+    buffersize: Option<NonZeroUsize>,
+}
+
+impl MapOptions {
+    /// No timeout, every item submitted at once (Python's defaults).
+    ///
+    /// ```
+    /// let options = executor_core::MapOptions::new();
+    /// # let _ = options;
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Gives up on the results `timeout` after the `map` call (`None`: never).
+    ///
+    /// ```
+    /// let options = executor_core::MapOptions::new().timeout(Some(std::time::Duration::from_secs(1)));
+    /// # let _ = options;
+    /// ```
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Submits at most `buffersize` tasks ahead of the consumer (Python 3.14): the input is read
+    /// lazily, one new item per result taken, so it may be endless. Zero is ruled out by the
+    /// type, where Python raises `ValueError`.
+    ///
+    /// ```
+    /// let options = executor_core::MapOptions::new().buffersize(std::num::NonZeroUsize::MIN);
+    /// # let _ = options;
+    /// ```
+    pub fn buffersize(mut self, buffersize: NonZeroUsize) -> Self {
+        self.buffersize = Some(buffersize);
+        self
+    }
+}
+
+/// The iterator returned by [`Executor::map`]: one `Result<T, FutureError>` per input item, in
+/// input order.
+///
+/// An item is `Err` when its task panicked ([`FutureError::Failed`]), or when the timeout passed
+/// ([`FutureError::TimedOut`], after which the iteration ends and the queued tasks are cancelled).
+/// Dropping the iterator cancels every task not yet started.
+///
+/// ```
+/// use executor_core::{Executor, FutureError, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(2)?;
+/// let results: Vec<_> = pool
+///     .map(|n: i32| if n == 2 { panic!("two") } else { n }, 1..=3, None)?
+///     .collect();
+/// assert_eq!(results[0].as_ref().ok(), Some(&1));
+/// assert!(matches!(results[1], Err(FutureError::Failed(_))));
+/// assert_eq!(results[2].as_ref().ok(), Some(&3));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Map<'a, E: ?Sized, I, F, T> {
+    executor: &'a E,
+    f: Arc<F>,
+    items: I,
+    /// Whether `items` may still yield: false once exhausted or after a refused submission.
+    more_items: bool,
+    lazy: bool,
+    pending: VecDeque<Future<T>>,
+    deadline: Option<Instant>,
+    timeout: Option<Duration>,
+}
+
+impl<'a, E, I, F, T> Map<'a, E, I, F, T>
+where
+    E: Executor + ?Sized,
+    I: Iterator,
+    I::Item: Send + 'static,
+    F: Fn(I::Item) -> T + Send + Sync + 'static,
+    T: Send + 'static,
+{
+    /// Submits the first batch (everything, or `buffersize` items).
+    pub(crate) fn start(
+        executor: &'a E,
+        f: F,
+        items: I,
+        options: MapOptions,
+    ) -> Result<Self, SubmitError> {
+        let mut map = Map {
+            executor,
+            f: Arc::new(f),
+            items,
+            more_items: true,
+            lazy: options.buffersize.is_some(),
+            pending: VecDeque::new(),
+            deadline: options
+                .timeout
+                .and_then(|timeout| Instant::now().checked_add(timeout)),
+            timeout: options.timeout,
+        };
+        let limit = options.buffersize.map_or(usize::MAX, NonZeroUsize::get);
+        while map.pending.len() < limit {
+            let Some(item) = map.items.next() else {
+                map.more_items = false;
+                break;
+            };
+            // On error, dropping `map` cancels what was already submitted.
+            let future = map.submit(item)?;
+            map.pending.push_back(future);
+        }
+        Ok(map)
+    }
+
+    fn submit(&self, item: I::Item) -> Result<Future<T>, SubmitError> {
+        let f = Arc::clone(&self.f);
+        self.executor.submit(move || f(item))
+    }
+
+    /// Lazy mode: submit one more item to replace the one about to be consumed. A refused
+    /// submission becomes a failed item in its place, and reading the input stops there.
+    fn top_up(&mut self) {
+        if !self.lazy || !self.more_items {
+            return;
+        }
+        let Some(item) = self.items.next() else {
+            self.more_items = false;
+            return;
+        };
+        let future = self.submit(item).unwrap_or_else(|error| {
+            self.more_items = false;
+            let (future, completer) = implementer::new_future();
+            // A brand-new future cannot be in a final state, so this cannot fail.
+            let _ = completer.set_exception(TaskError::Rejected(error));
+            future
+        });
+        self.pending.push_back(future);
+    }
+
+    fn cancel_pending(&mut self) {
+        for future in self.pending.drain(..) {
+            future.cancel();
+        }
+        self.more_items = false;
+    }
+}
+
+impl<E, I, F, T> Iterator for Map<'_, E, I, F, T>
+where
+    E: Executor + ?Sized,
+    I: Iterator,
+    I::Item: Send + 'static,
+    F: Fn(I::Item) -> T + Send + Sync + 'static,
+    T: Send + 'static,
+{
+    type Item = Result<T, FutureError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // Python 3.14 submits the replacement before waiting, keeping the pool busy meanwhile.
+        self.top_up();
+        let future = self.pending.pop_front()?;
+        let remaining = self
+            .deadline
+            .map(|deadline| deadline.saturating_duration_since(Instant::now()));
+        if future.wait_settled(remaining) {
+            return Some(future.into_result());
+        }
+        future.cancel();
+        self.cancel_pending();
+        Some(Err(FutureError::TimedOut {
+            timeout: self.timeout.unwrap_or(Duration::MAX),
+        }))
+    }
+}
+
+impl<E: ?Sized, I, F, T> Drop for Map<'_, E, I, F, T> {
+    fn drop(&mut self) {
+        for future in self.pending.drain(..) {
+            future.cancel();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! `.await` on an executor `Future` under tokio: the twin of `asyncio.wrap_future` and of
+//! `await loop.run_in_executor(executor, fn)`.
+//!
+//! Run with `cargo test -p executor-core --test async_bridge`.
+
+use std::future::IntoFuture;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use executor_core::implementer::new_future;
+use executor_core::{Executor, FutureError, TaskError, ThreadPoolExecutor};
+
+#[tokio::test]
+async fn awaiting_a_pool_future_yields_its_value() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let future = pool.submit(|| String::from("flag bytes")).unwrap();
+    assert_eq!(future.await.unwrap(), "flag bytes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_awaits_run_concurrently_on_the_runtime() {
+    let pool = ThreadPoolExecutor::new(4).unwrap();
+    let handles: Vec<_> = (0..50u64)
+        .map(|n| tokio::spawn(pool.submit(move || n * 2).unwrap().into_future()))
+        .collect();
+    let mut total = 0;
+    for handle in handles {
+        total += handle.await.unwrap().unwrap();
+    }
+    assert_eq!(total, (0..50).map(|n| n * 2).sum::<u64>());
+}
+
+#[tokio::test]
+async fn a_future_completed_later_by_another_thread_wakes_the_task() {
+    let (future, completer) = new_future::<u32>();
+    let (go, wait_for_go) = mpsc::channel::<()>();
+    let setter = std::thread::spawn(move || {
+        wait_for_go.recv().unwrap();
+        completer.set_result(99).unwrap();
+    });
+    let awaiting = tokio::spawn(future.into_future());
+    tokio::task::yield_now().await; // let the task register its waker (not required)
+    go.send(()).unwrap();
+    assert_eq!(awaiting.await.unwrap().unwrap(), 99);
+    setter.join().unwrap();
+}
+
+#[tokio::test]
+async fn awaiting_reports_panics_and_cancellation() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let boom = pool
+        .submit(|| -> u8 { panic!("task fails on purpose") })
+        .unwrap();
+    assert!(matches!(
+        boom.await,
+        Err(FutureError::Failed(TaskError::Panicked { .. }))
+    ));
+
+    let (cancelled, _completer) = new_future::<u8>();
+    cancelled.cancel();
+    assert!(matches!(cancelled.await, Err(FutureError::Cancelled)));
+}
+
+#[tokio::test]
+async fn a_timed_out_await_leaves_the_task_running() {
+    let (future, completer) = new_future::<u8>();
+    let awaiting = future.into_future();
+    tokio::pin!(awaiting);
+    let timed_out = tokio::time::timeout(Duration::from_millis(10), &mut awaiting).await;
+    assert!(timed_out.is_err());
+    completer.set_result(1).unwrap();
+    assert_eq!(
+        awaiting.await.unwrap(),
+        1,
+        "the same await can be resumed later"
+    );
+}

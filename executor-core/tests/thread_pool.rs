@@ -1,0 +1,477 @@
+//! `ThreadPoolExecutor` and `Executor::map`: submit, panics, shutdown, thread reuse and names,
+//! initializers, and map's ordering, timeout and cancellation. Ported in the main from CPython's
+//! `test_concurrent_futures/{executor,test_thread_pool,test_shutdown,test_init}.py`.
+//!
+//! Run with `cargo test -p executor-core --test thread_pool`.
+
+use std::collections::HashSet;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::time::Duration;
+
+use executor_core::{
+    BuildError, Executor, FutureError, MapOptions, SubmitError, TaskError, ThreadPoolExecutor,
+    default_max_workers,
+};
+
+const SOON: Duration = Duration::from_secs(60);
+
+/// A task that reports when it starts and then blocks until released.
+struct Gate {
+    started: mpsc::Receiver<()>,
+    release: mpsc::Sender<()>,
+}
+
+fn gated_task() -> (Gate, impl FnOnce() -> u32 + Send + 'static) {
+    let (started_tx, started) = mpsc::channel();
+    let (release, released) = mpsc::channel::<()>();
+    let task = move || {
+        started_tx.send(()).unwrap();
+        let _ = released.recv();
+        7
+    };
+    (Gate { started, release }, task)
+}
+
+// Ported from ExecutorTest.test_submit.
+#[test]
+fn submit_returns_the_value() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let future = pool.submit(|| 2u32.pow(8)).unwrap();
+    assert_eq!(future.result(Some(SOON)).ok(), Some(&256));
+}
+
+#[test]
+fn default_pool_has_min_32_cores_plus_4_workers() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    assert_eq!(default_max_workers(), (cores + 4).min(32));
+    assert_eq!(
+        ThreadPoolExecutor::default().max_workers(),
+        default_max_workers()
+    );
+}
+
+// Ported from ThreadPoolExecutorTest.test_max_workers_negative (Rust has no negatives).
+#[test]
+fn zero_max_workers_is_an_error() {
+    assert!(matches!(
+        ThreadPoolExecutor::new(0),
+        Err(BuildError::ZeroWorkers)
+    ));
+}
+
+#[test]
+fn a_panicking_task_fails_its_future_and_the_worker_survives() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let boom = pool
+        .submit(|| -> u32 { panic!("task fails on purpose") })
+        .unwrap();
+    match boom.result(Some(SOON)) {
+        Err(FutureError::Failed(TaskError::Panicked { message })) => {
+            assert_eq!(&*message, "task fails on purpose");
+        }
+        other => panic!("expected a panic, got {other:?}"),
+    }
+    // The single worker is still alive and serves the next task.
+    assert_eq!(pool.submit(|| 1).unwrap().result(Some(SOON)).ok(), Some(&1));
+    assert_eq!(pool.num_threads(), 1);
+}
+
+#[test]
+fn a_task_returning_err_finishes_normally_with_that_err() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let future = pool.submit(|| "x9".parse::<u8>()).unwrap();
+    assert!(
+        future.exception(Some(SOON)).unwrap().is_none(),
+        "Err is a value, not a failure"
+    );
+    assert!(future.result(None).unwrap().is_err());
+}
+
+// Ported from ThreadPoolExecutorTest.test_idle_thread_reuse.
+#[test]
+fn idle_threads_are_reused_before_new_ones_start() {
+    let pool = ThreadPoolExecutor::new(8).unwrap();
+    for n in 0..20 {
+        assert_eq!(pool.submit(move || n).unwrap().into_result().unwrap(), n);
+    }
+    // Each task finished before the next was submitted, so one thread did everything. (The
+    // worker counts itself idle just after completing the future, so `into_result` can return
+    // a moment before that: allow a second thread for that race, never more.)
+    assert!(
+        pool.num_threads() <= 2,
+        "started {} threads",
+        pool.num_threads()
+    );
+}
+
+#[test]
+fn threads_start_lazily_up_to_max_workers() {
+    let pool = ThreadPoolExecutor::new(3).unwrap();
+    assert_eq!(pool.num_threads(), 0);
+    let all_started = Arc::new(Barrier::new(4));
+    let futures: Vec<_> = (0..3)
+        .map(|_| {
+            let all_started = Arc::clone(&all_started);
+            pool.submit(move || {
+                all_started.wait();
+            })
+            .unwrap()
+        })
+        .collect();
+    all_started.wait(); // three tasks run at once, so three threads exist
+    for future in &futures {
+        future.result(Some(SOON)).unwrap();
+    }
+    for _ in 0..10 {
+        pool.submit(|| ()).unwrap();
+    }
+    assert_eq!(pool.num_threads(), 3, "never more than max_workers");
+}
+
+// Ported from ThreadPoolShutdownTest.test_thread_names_assigned / test_thread_names_default.
+#[test]
+fn threads_are_named_with_the_prefix_and_a_number() {
+    let named = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .thread_name_prefix("flags")
+        .build()
+        .unwrap();
+    let name = named
+        .submit(|| std::thread::current().name().map(String::from))
+        .unwrap()
+        .into_result()
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("flags_0"));
+
+    let default = ThreadPoolExecutor::new(1).unwrap();
+    let name = default
+        .submit(|| std::thread::current().name().map(String::from))
+        .unwrap()
+        .into_result()
+        .unwrap()
+        .unwrap();
+    let (prefix, number) = name.rsplit_once('_').unwrap();
+    assert!(prefix.starts_with("ThreadPoolExecutor-"), "{name}");
+    assert_eq!(number, "0");
+}
+
+#[test]
+fn initializer_runs_once_in_every_worker() {
+    let initialized = Arc::new(Mutex::new(HashSet::new()));
+    let record = Arc::clone(&initialized);
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .thread_name_prefix("init")
+        .initializer(move || {
+            let name = std::thread::current().name().map(String::from);
+            record.lock().unwrap().insert(name);
+            Ok::<(), String>(())
+        })
+        .build()
+        .unwrap();
+    let barrier = Arc::new(Barrier::new(3));
+    for _ in 0..2 {
+        let barrier = Arc::clone(&barrier);
+        pool.submit(move || {
+            barrier.wait();
+        })
+        .unwrap();
+    }
+    barrier.wait();
+    drop(pool);
+    assert_eq!(initialized.lock().unwrap().len(), 2);
+}
+
+// Ported from FailingInitializerMixin.test_initializer (test_init.py).
+#[test]
+fn a_failing_initializer_breaks_the_pool() {
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .initializer(|| Err("initializer fails on purpose"))
+        .build()
+        .unwrap();
+    let future = pool.submit(|| 1).unwrap();
+    match future.result(Some(SOON)) {
+        Err(FutureError::Failed(TaskError::BrokenThreadPool { reason })) => {
+            assert!(reason.contains("initializer fails on purpose"), "{reason}");
+        }
+        other => panic!("expected BrokenThreadPool, got {other:?}"),
+    }
+    assert!(matches!(
+        pool.submit(|| 2),
+        Err(SubmitError::BrokenThreadPool { .. })
+    ));
+}
+
+#[test]
+fn a_panicking_initializer_breaks_the_pool_too() {
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(1)
+        .initializer(|| -> Result<(), String> { panic!("initializer panics on purpose") })
+        .build()
+        .unwrap();
+    let future = pool.submit(|| 1).unwrap();
+    assert!(matches!(
+        future.result(Some(SOON)),
+        Err(FutureError::Failed(TaskError::BrokenThreadPool { .. }))
+    ));
+}
+
+// Ported from ThreadPoolShutdownTest.test_run_after_shutdown.
+#[test]
+fn submit_after_shutdown_is_an_error_not_a_panic() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    pool.shutdown(true, false);
+    assert!(matches!(pool.submit(|| 1), Err(SubmitError::Shutdown)));
+    assert!(pool.map(|n: u8| n, [1], None).is_err());
+    pool.shutdown(true, false); // a second shutdown is harmless
+}
+
+#[test]
+fn shutdown_with_wait_runs_every_queued_task_first() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let futures: Vec<_> = (0..50).map(|n| pool.submit(move || n).unwrap()).collect();
+    pool.shutdown(true, false);
+    assert!(
+        futures
+            .iter()
+            .all(|f| f.result(Some(Duration::ZERO)).is_ok())
+    );
+}
+
+// Ported from ThreadPoolShutdownTest.test_cancel_futures.
+#[test]
+fn shutdown_with_cancel_futures_cancels_only_the_queued_tasks() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (gate, task) = gated_task();
+    let running = pool.submit(task).unwrap();
+    gate.started.recv().unwrap();
+    let queued: Vec<_> = (0..10).map(|n| pool.submit(move || n).unwrap()).collect();
+    pool.shutdown(false, true);
+    assert!(queued.iter().all(|f| f.cancelled()));
+    assert!(running.running());
+    gate.release.send(()).unwrap();
+    assert_eq!(running.result(Some(SOON)).ok(), Some(&7));
+}
+
+// Ported from ThreadPoolShutdownTest.test_cancel_futures_wait_false.
+#[test]
+fn shutdown_without_wait_returns_while_a_task_still_runs() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (gate, task) = gated_task();
+    let running = pool.submit(task).unwrap();
+    gate.started.recv().unwrap();
+    pool.shutdown(false, false); // would deadlock here if it waited
+    assert!(!running.done());
+    gate.release.send(()).unwrap();
+    drop(pool); // dropping still joins the worker
+    assert!(running.done());
+}
+
+#[test]
+fn dropping_the_pool_waits_for_submitted_tasks_like_leaving_a_with_block() {
+    let finished = Arc::new(AtomicUsize::new(0));
+    {
+        let pool = ThreadPoolExecutor::new(3).unwrap();
+        for _ in 0..30 {
+            let finished = Arc::clone(&finished);
+            pool.submit(move || finished.fetch_add(1, Ordering::SeqCst))
+                .unwrap();
+        }
+    }
+    assert_eq!(finished.load(Ordering::SeqCst), 30);
+}
+
+#[test]
+fn a_task_may_shut_down_its_own_pool_without_deadlock() {
+    let pool = Arc::new(ThreadPoolExecutor::new(1).unwrap());
+    let inner = Arc::clone(&pool);
+    let future = pool
+        .submit(move || {
+            inner.shutdown(true, false);
+        })
+        .unwrap();
+    future.result(Some(SOON)).unwrap();
+    assert!(pool.submit(|| ()).is_err());
+}
+
+// Ported from ExecutorTest.test_map.
+#[test]
+fn map_yields_results_in_input_order() {
+    let pool = ThreadPoolExecutor::new(4).unwrap();
+    let results: Vec<u64> = pool
+        .map(|n: u64| n.pow(2), 0..100, None)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(results, (0..100u64).map(|n| n.pow(2)).collect::<Vec<_>>());
+}
+
+#[test]
+fn map_waits_for_the_first_item_even_when_later_ones_are_done() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let (release, released) = mpsc::channel::<()>();
+    let released = Arc::new(Mutex::new(released));
+    let mut results = pool
+        .map(
+            move |n: u32| {
+                if n == 0 {
+                    released.lock().unwrap().recv().unwrap();
+                }
+                n
+            },
+            0..3,
+            None,
+        )
+        .unwrap();
+    release.send(()).unwrap();
+    assert_eq!(results.next().unwrap().unwrap(), 0);
+    assert_eq!(results.next().unwrap().unwrap(), 1);
+}
+
+// Ported from ExecutorTest.test_map_exception (newer CPython: the iteration goes on).
+#[test]
+fn map_reports_a_panicking_item_and_keeps_going() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let results: Vec<_> = pool
+        .map(|n: i32| 10 / n, [5, 0, 2], None)
+        .unwrap()
+        .collect();
+    assert_eq!(results[0].as_ref().ok(), Some(&2));
+    assert!(matches!(
+        results[1],
+        Err(FutureError::Failed(TaskError::Panicked { .. }))
+    ));
+    assert_eq!(results[2].as_ref().ok(), Some(&5));
+}
+
+// Ported from ExecutorTest.test_map_timeout.
+#[test]
+fn map_timeout_ends_the_iteration_and_cancels_the_rest() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (gate, task) = gated_task();
+    let task = Mutex::new(Some(task));
+    let started = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&started);
+    let mut results = pool
+        .map(
+            move |n: u32| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                match n {
+                    0 => 0,
+                    1 => (task.lock().unwrap().take().unwrap())(),
+                    _ => n,
+                }
+            },
+            0..10,
+            Some(Duration::from_millis(200)),
+        )
+        .unwrap();
+    assert_eq!(results.next().unwrap().unwrap(), 0);
+    gate.started.recv().unwrap();
+    assert!(matches!(
+        results.next(),
+        Some(Err(FutureError::TimedOut { .. }))
+    ));
+    assert!(
+        results.next().is_none(),
+        "the iteration ends after a timeout"
+    );
+    gate.release.send(()).unwrap();
+    drop(results);
+    drop(pool);
+    assert_eq!(
+        started.load(Ordering::SeqCst),
+        2,
+        "items after the timeout were cancelled"
+    );
+}
+
+// Ported from ThreadPoolExecutorTest.test_map_submits_without_iteration.
+#[test]
+fn map_submits_everything_before_the_first_next() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&ran);
+    let results = pool
+        .map(
+            move |_: u8| counter.fetch_add(1, Ordering::SeqCst),
+            0..10,
+            None,
+        )
+        .unwrap();
+    pool.shutdown(true, false);
+    assert_eq!(ran.load(Ordering::SeqCst), 10);
+    drop(results);
+}
+
+#[test]
+fn dropping_the_map_iterator_cancels_tasks_not_started() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (gate, task) = gated_task();
+    let blocker = pool.submit(task).unwrap();
+    gate.started.recv().unwrap();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&ran);
+    let results = pool
+        .map(
+            move |_: u8| counter.fetch_add(1, Ordering::SeqCst),
+            0..10,
+            None,
+        )
+        .unwrap();
+    drop(results);
+    gate.release.send(()).unwrap();
+    blocker.result(Some(SOON)).unwrap();
+    pool.shutdown(true, false);
+    assert_eq!(ran.load(Ordering::SeqCst), 0);
+}
+
+// Ported from ExecutorTest.test_map_buffersize_on_infinite_iterable (Python 3.14).
+#[test]
+fn map_with_buffersize_works_on_an_endless_input() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let submitted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&submitted);
+    let options = MapOptions::new().buffersize(NonZeroUsize::new(3).unwrap());
+    let items = (0u64..).inspect(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let first: Vec<u64> = pool
+        .map_with(|n| n + 1, items, options)
+        .unwrap()
+        .take(5)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(first, [1, 2, 3, 4, 5]);
+    // 3 up front, then one more before each of the 5 results.
+    assert_eq!(submitted.load(Ordering::SeqCst), 8);
+}
+
+#[test]
+fn map_with_buffersize_reports_a_refused_submission_in_order() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let options = MapOptions::new().buffersize(NonZeroUsize::new(1).unwrap());
+    let mut results = pool.map_with(|n: u8| n, 0..5, options).unwrap();
+    pool.shutdown(true, false);
+    // Item 0 was submitted before shutdown; item 1's submission is refused.
+    assert_eq!(results.next().unwrap().unwrap(), 0);
+    assert!(matches!(
+        results.next(),
+        Some(Err(FutureError::Failed(TaskError::Rejected(
+            SubmitError::Shutdown
+        ))))
+    ));
+    assert!(results.next().is_none());
+}
+
+#[test]
+fn executor_errors_convert_with_question_mark()
+-> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let pool = ThreadPoolExecutor::new(1)?;
+    let value = pool.submit(|| 5)?.into_result()?;
+    assert_eq!(value, 5);
+    Ok(())
+}

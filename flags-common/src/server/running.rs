@@ -1,0 +1,274 @@
+//! Running the flag server: [`serve`] inside a runtime you already have (the `flags-server`
+//! binary, the async downloaders), or [`FlagServer`] on its own thread with its own runtime, so
+//! blocking programs (the sequential and thread-pool downloaders) can start one in-process.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::mpsc;
+use std::thread::{self, JoinHandle};
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use std::sync::Arc;
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::sync::oneshot;
+
+use super::config::{ServerConfig, base_url};
+use super::profile::{self, Profile, ProfileState};
+use super::stopping::Stopping;
+use super::{log, paths, routes};
+
+/// How many finished handshakes the kernel queues for us before refusing connections.
+///
+/// `slow_server.py` inherits `http.server`'s queue of 5: when 20 downloads connect at once, the
+/// rest wait for retransmission timeouts, and the asyncio downloader looks far slower than it is.
+/// We ask for 4096; Linux caps the request at `net.core.somaxconn` (4096 on current kernels).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds `addr` and starts listening with a queue of [`LISTEN_BACKLOG`] connections.
+///
+/// Must be called inside a Tokio runtime, which the returned listener registers with.
+pub fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // Lets a restarted server take its port back while old connections linger in TIME_WAIT.
+    // It does not allow two servers on one port (that needs SO_REUSEPORT), so "address in use"
+    // still means what it says. Windows gives SO_REUSEADDR that other meaning, so skip it there.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+/// The whole application: the content (built-in flags or a directory), wrapped in the profile
+/// (delays and 418s), the path guard, and the request log.
+///
+/// `Router::layer` wraps what is already in the router, so the last layer added runs first:
+/// a request meets the log, then the guard (refused paths are neither delayed nor served), then
+/// the profile, then the content. A router served by other means than [`serve`] never cuts its
+/// delays short at shutdown (see [`serve`]).
+pub fn router(config: &ServerConfig) -> Router {
+    app(config, Stopping::never())
+}
+
+fn app(config: &ServerConfig, stopping: Stopping) -> Router {
+    let mut app = match &config.directory {
+        Some(dir) => routes::directory_tree(dir),
+        None => routes::builtin_flags(),
+    };
+    let profile = Profile::new(config.delay, config.error_rate, config.seed);
+    if profile.is_active() {
+        let state = ProfileState {
+            profile: Arc::new(profile),
+            stopping,
+        };
+        app = app.layer(from_fn_with_state(state, profile::apply));
+    }
+    app = app.layer(from_fn(paths::refuse_escapes));
+    if config.log {
+        app = app.layer(from_fn(log::log_request));
+    }
+    app
+}
+
+/// Serves flags on `listener` until `shutdown` completes, then stops gracefully: no new
+/// connections, idle ones closed, requests in flight answered. Their injected delays are cut
+/// short, since waiting out an artificial delay helps nobody once the server is stopping.
+///
+/// For use inside an existing runtime. `config.bind` and `config.port` are ignored: the listener
+/// is already bound (see [`bind_listener`]).
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// use flags_common::server::{ServerConfig, bind_listener, serve};
+///
+/// let listener = bind_listener("127.0.0.1:8001".parse().unwrap())?;
+/// serve(listener, ServerConfig::default(), async {
+///     let _ = tokio::signal::ctrl_c().await;
+/// })
+/// .await
+/// # }
+/// ```
+pub async fn serve(
+    listener: TcpListener,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    config.validate()?;
+    let (signal, stopping) = Stopping::channel();
+    let shutdown = async move {
+        shutdown.await;
+        signal.fire();
+    };
+    axum::serve(listener, app(&config, stopping))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A flag server running on a background thread, for programs that are not async.
+///
+/// The thread runs a current-thread Tokio runtime: one thread is plenty, because the server only
+/// waits (on sockets and delay timers) and waiting costs no thread. Dropping the server, or
+/// calling [`shutdown`](Self::shutdown), stops it gracefully and joins the thread.
+///
+/// ```
+/// use flags_common::server::{FlagServer, ServerConfig};
+///
+/// let server = FlagServer::start(ServerConfig::default())?;
+/// assert!(server.base_url().starts_with("http://127.0.0.1:"));
+/// assert!(server.base_url().ends_with("/flags"));
+/// server.shutdown();
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct FlagServer {
+    addr: SocketAddr,
+    /// Sending (or dropping) this tells the server to stop.
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FlagServer {
+    /// Starts a server and returns once it is listening, so a client may connect at once.
+    ///
+    /// Fails if the settings are invalid (see [`ServerConfig::validate`]) or the address cannot
+    /// be bound (for example, the port is in use).
+    pub fn start(config: ServerConfig) -> io::Result<FlagServer> {
+        config.validate()?;
+        // The thread reports back once: the bound address, or why binding failed. Binding
+        // happens on the server thread because a Tokio listener belongs to the runtime that
+        // created it.
+        let (ready_tx, ready_rx) = mpsc::sync_channel::<io::Result<SocketAddr>>(1);
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let thread = thread::Builder::new()
+            .name("flag-server".to_owned())
+            .spawn(move || run_server_thread(config, ready_tx, stop_rx))?;
+        match ready_rx.recv() {
+            Ok(Ok(addr)) => Ok(FlagServer {
+                addr,
+                stop: Some(stop_tx),
+                thread: Some(thread),
+            }),
+            Ok(Err(error)) => {
+                let _ = thread.join();
+                Err(error)
+            }
+            // The thread hung up without reporting, which only a panic can cause.
+            Err(mpsc::RecvError) => {
+                let _ = thread.join();
+                Err(io::Error::other(
+                    "the flag server thread died while starting",
+                ))
+            }
+        }
+    }
+
+    /// The address the server listens on (with the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to download from, such as `http://127.0.0.1:40123/flags`.
+    pub fn base_url(&self) -> String {
+        base_url(self.addr)
+    }
+
+    /// Stops the server: no new connections, requests in flight finish (delays included), then
+    /// the thread is joined. Dropping the server does the same.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for FlagServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            // An error means the server already stopped on its own; nothing left to tell it.
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // A panic on the server thread was already printed; re-raising it inside `drop`
+            // could abort the process, so it is not propagated.
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run_server_thread(
+    config: ServerConfig,
+    ready: mpsc::SyncSender<io::Result<SocketAddr>>,
+    stop: oneshot::Receiver<()>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let _ = ready.send(Err(error));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let addr = config.socket_addr();
+        let bound = bind_listener(addr).and_then(|listener| {
+            let local = listener.local_addr()?;
+            Ok((listener, local))
+        });
+        let listener = match bound {
+            Ok((listener, local)) => {
+                let _ = ready.send(Ok(local));
+                listener
+            }
+            Err(error) => {
+                let message = format!("cannot listen on {addr}: {error}");
+                let _ = ready.send(Err(io::Error::new(error.kind(), message)));
+                return;
+            }
+        };
+        // A dropped sender means the FlagServer is gone: stop then too.
+        let shutdown = async {
+            let _ = stop.await;
+        };
+        if let Err(error) = serve(listener, config, shutdown).await {
+            eprintln!("flag server stopped with an error: {error}");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::Delay;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use std::time::Duration;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn stopping_cuts_injected_delays_short() {
+        let config = ServerConfig {
+            delay: Delay::Fixed(Duration::from_secs(600)),
+            ..ServerConfig::default()
+        };
+        let (signal, stopping) = Stopping::channel();
+        let request = Request::get("/flags/cn/metadata.json")
+            .body(Body::empty())
+            .expect("a valid request");
+        let in_flight = tokio::spawn(app(&config, stopping).oneshot(request));
+        // Usually lets the request reach its sleep first. Either order works: the signal is a
+        // state, so a request that starts waiting after it fires does not wait at all.
+        tokio::task::yield_now().await;
+        signal.fire();
+        let response = tokio::time::timeout(Duration::from_secs(60), in_flight)
+            .await
+            .expect("the 600 s delay was cut short")
+            .expect("the request task did not panic")
+            .expect("routers are infallible");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}

@@ -1,0 +1,147 @@
+//! The `flags-server` program: prints its base URL first, refuses bad options with exit code 2,
+//! reports a busy port clearly, logs requests, refuses traversal, and stops cleanly on Ctrl-C.
+
+mod server_support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+
+use assert_cmd::cargo::cargo_bin;
+use predicates::prelude::*;
+use server_support::get;
+
+/// A running `flags-server`, killed if a test fails before stopping it.
+struct Running {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child = Command::new(cargo_bin!("flags-server"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn flags-server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first_line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first_line)
+            .expect("read the first line");
+        let authority = first_line
+            .trim()
+            .strip_prefix("http://")
+            .and_then(|rest| rest.strip_suffix("/flags"))
+            .unwrap_or_else(|| panic!("first line is not a base URL: {first_line:?}"));
+        let addr = authority.parse().expect("a socket address in the URL");
+        Running { child, addr }
+    }
+
+    /// Sends Ctrl-C (SIGINT) and returns whether it exited successfully, and its stderr.
+    #[cfg(unix)]
+    fn interrupt(mut self) -> (bool, String) {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        let exit = self.child.wait().expect("wait for flags-server");
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            pipe.read_to_string(&mut stderr).expect("read stderr");
+        }
+        (exit.success(), stderr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_first_line_is_the_base_url_and_it_serves_flags() {
+    let server = Running::start(&["0", "--quiet"]);
+    assert_eq!(server.addr.ip().to_string(), "127.0.0.1");
+    assert_ne!(server.addr.port(), 0);
+    let reply = get(server.addr, "/flags/cn/cn.gif");
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.starts_with(b"GIF8"));
+}
+
+#[test]
+fn traversal_is_refused() {
+    let server = Running::start(&["0", "-q"]);
+    assert_eq!(get(server.addr, "/flags/../../etc/passwd").status, 400);
+    assert_eq!(
+        get(server.addr, "/flags/%2e%2e/%2e%2e/etc/passwd").status,
+        400
+    );
+    assert_eq!(get(server.addr, "/etc/passwd").status, 404);
+}
+
+#[cfg(unix)]
+#[test]
+fn each_request_is_logged_and_ctrl_c_stops_cleanly() {
+    let server = Running::start(&["0", "--delay", "0.01", "--seed", "5"]);
+    assert_eq!(get(server.addr, "/flags/cn/cn.gif").status, 200);
+    assert_eq!(get(server.addr, "/flags/zz/zz.gif").status, 404);
+    let (success, stderr) = server.interrupt();
+    assert!(success, "exit status after Ctrl-C; stderr: {stderr}");
+    assert!(stderr.contains("seed 5"), "{stderr}");
+    assert!(
+        stderr.contains("GET /flags/cn/cn.gif -> 200 OK (delayed 0.010s)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("GET /flags/zz/zz.gif -> 404 Not Found"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_error_rate_above_one_is_a_usage_error() {
+    assert_cmd::cargo::cargo_bin_cmd!("flags-server")
+        .args(["--error-rate", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--error-rate").and(predicate::str::contains("share")));
+}
+
+#[test]
+fn a_backwards_delay_is_a_usage_error() {
+    assert_cmd::cargo::cargo_bin_cmd!("flags-server")
+        .args(["--delay", "5:1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("backwards"));
+}
+
+#[test]
+fn a_missing_directory_is_a_usage_error() {
+    assert_cmd::cargo::cargo_bin_cmd!("flags-server")
+        .args(["--directory", "/no/such/flags/tree"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a directory"));
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = taken.local_addr().expect("local addr").port().to_string();
+    assert_cmd::cargo::cargo_bin_cmd!("flags-server")
+        .arg(&port)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("cannot listen on 127.0.0.1:")
+                .and(predicate::str::contains("in use"))
+                .and(predicate::str::contains("panicked").not()),
+        );
+}
