@@ -200,6 +200,17 @@ where
     }
 }
 
+/// Shows how much work is in flight, not the results (printing must not wait for them).
+impl<E: ?Sized, I, F, T> std::fmt::Debug for Map<'_, E, I, F, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Map")
+            .field("submitted_not_yielded", &self.pending.len())
+            .field("reads_input_lazily", &self.lazy)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<E: ?Sized, I, F, T> Drop for Map<'_, E, I, F, T> {
     fn drop(&mut self) {
         for future in self.pending.drain(..) {

@@ -15,8 +15,10 @@
 //! - [`save`]: writing a downloaded flag atomically into `downloaded/`.
 //! - [`harness`]: `main(download_many)`, the timing harness of `flags.py`.
 //! - [`verify`]: checking that a run saved every flag, whole and valid.
+//! - [`bench`]: timing a strategy against a server of fixed latency, for the bench binaries.
 
 pub mod art;
+pub mod bench;
 pub mod codes;
 pub mod countries;
 pub mod download;

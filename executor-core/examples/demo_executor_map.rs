@@ -1,0 +1,71 @@
+//! `Executor::map` in slow motion: the twin of the chapter's `demo_executor_map.py`.
+//!
+//! Five `loiter(n)` tasks (sleep `n` seconds) go to a pool of 3 threads. The timestamps show the
+//! tasks starting three at a time, while the main thread, consuming `map`'s results, gets them
+//! strictly in input order: it waits for `loiter(0)`, then `loiter(1)`, ... even when a later
+//! one finished first. Each task's lines are indented by `n` tabs.
+//!
+//! Run with `cargo run -p executor-core --example demo_executor_map`. Times are UTC (std has no
+//! time zones). A real run:
+//!
+//! ```text
+//! [01:24:31] Script starting.
+//! [01:24:31] loiter(0): doing nothing for 0s...
+//! [01:24:31] loiter(0): done.
+//! [01:24:31] 	loiter(1): doing nothing for 1s...
+//! [01:24:31] 		loiter(2): doing nothing for 2s...
+//! [01:24:31] 			loiter(3): doing nothing for 3s...
+//! [01:24:31] results: Map { submitted_not_yielded: 5, reads_input_lazily: false, timeout: None, .. }
+//! [01:24:31] Waiting for individual results:
+//! [01:24:31] result 0: 0
+//! [01:24:32] 	loiter(1): done.
+//! [01:24:32] 				loiter(4): doing nothing for 4s...
+//! [01:24:32] result 1: 10
+//! [01:24:33] 		loiter(2): done.
+//! [01:24:33] result 2: 20
+//! [01:24:34] 			loiter(3): done.
+//! [01:24:34] result 3: 30
+//! [01:24:36] 				loiter(4): done.
+//! [01:24:36] result 4: 40
+//! ```
+//!
+//! `loiter(4)` starts only when `loiter(1)` frees its thread (`loiter(0)` freed one at once,
+//! taken by `loiter(3)`), so it ends at 5 s, not 4.
+
+use std::thread::sleep;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use executor_core::{Executor, ThreadPoolExecutor};
+
+/// Prints `message` after a `[HH:MM:SS]` timestamp, like the Python script's `display`.
+fn display(message: &str) {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let (h, m, s) = (seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
+    // One `println!` per line: its stdout lock keeps lines from different threads whole.
+    println!("[{h:02}:{m:02}:{s:02}] {message}");
+}
+
+/// Does nothing for `n` seconds, announcing start and end, and returns `n * 10`.
+fn loiter(n: u64) -> u64 {
+    let indent = "\t".repeat(usize::try_from(n).unwrap_or(0));
+    display(&format!("{indent}loiter({n}): doing nothing for {n}s..."));
+    sleep(Duration::from_secs(n));
+    display(&format!("{indent}loiter({n}): done."));
+    n * 10
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    display("Script starting.");
+    let executor = ThreadPoolExecutor::new(3)?;
+    // Submits all five tasks now and returns at once; the results come out lazily, in order.
+    let results = executor.map(loiter, 0..5, None)?;
+    display(&format!("results: {results:?}"));
+    display("Waiting for individual results:");
+    for (i, result) in results.enumerate() {
+        // `?` would end the loop on the first failed task; here none fails.
+        display(&format!("result {i}: {}", result?));
+    }
+    Ok(())
+}
