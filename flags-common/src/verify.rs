@@ -86,3 +86,56 @@ pub fn verify_summary(stdout: &str, count: usize) -> Result<(), String> {
         )),
     }
 }
+
+/// Runs a `download_many` strategy on the 20 codes against a fresh built-in server (no delay),
+/// into a temporary folder, and checks the count it returns and every file it saved.
+///
+/// ```no_run
+/// # fn download_many(_: &flags_common::harness::Job) -> anyhow::Result<usize> { Ok(0) }
+/// flags_common::verify::verify_strategy(download_many).unwrap();
+/// ```
+pub fn verify_strategy(
+    download_many: impl FnOnce(&crate::harness::Job) -> anyhow::Result<usize>,
+) -> Result<(), String> {
+    let server = crate::server::FlagServer::start(crate::server::ServerConfig::default())
+        .map_err(|e| format!("cannot start the built-in server: {e}"))?;
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+    let job = crate::harness::Job {
+        dest_dir: dir.path().join(crate::save::DEST_DIR),
+        ..crate::harness::Job::pop20(server.base_url())
+    };
+    let count = download_many(&job).map_err(|e| format!("download_many failed: {e:#}"))?;
+    if count != job.codes.len() {
+        return Err(format!(
+            "download_many returned {count}, expected {}",
+            job.codes.len()
+        ));
+    }
+    verify_downloads(&job.dest_dir, &crate::codes::POP20_CC)
+}
+
+/// Runs a first-generation program (the binary at `program`) with no arguments in a temporary
+/// folder, as a student would, and checks its exit status, its output and the flags it saved.
+pub fn verify_program(program: &Path) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+    let output = std::process::Command::new(program)
+        .current_dir(dir.path())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} exited with {}: {}",
+            program.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    verify_summary(
+        &String::from_utf8_lossy(&output.stdout),
+        crate::codes::POP20_CC.len(),
+    )?;
+    verify_downloads(
+        &dir.path().join(crate::save::DEST_DIR),
+        &crate::codes::POP20_CC,
+    )
+}

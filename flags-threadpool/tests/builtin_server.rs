@@ -4,7 +4,7 @@
 use flags_common::codes::POP20_CC;
 use flags_common::harness::Job;
 use flags_common::server::{FlagServer, ServerConfig};
-use flags_common::verify::verify_downloads;
+use flags_common::verify::{verify_downloads, verify_strategy};
 
 fn job_for(server: &FlagServer, dir: &tempfile::TempDir) -> Job {
     Job {
@@ -15,11 +15,7 @@ fn job_for(server: &FlagServer, dir: &tempfile::TempDir) -> Job {
 
 #[test]
 fn map_downloads_all_twenty_flags_intact() {
-    let server = FlagServer::start(ServerConfig::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let job = job_for(&server, &dir);
-    assert_eq!(flags_threadpool::download_many(&job).unwrap(), 20);
-    verify_downloads(&job.dest_dir, &POP20_CC).unwrap();
+    verify_strategy(flags_threadpool::download_many).unwrap();
 }
 
 #[test]
