@@ -1,1 +1,142 @@
-fn main() {}
+//! Speed of the thread pool beside its peers: the `threadpool` crate, rayon's `scope` and tokio's
+//! `spawn_blocking` (the reference figures in issue 2, and the table in README.md).
+//!
+//! * **throughput**: 1,000,000 no-op tasks submitted, then all awaited, on pools created once;
+//! * **round trip**: submit one task, wait for its result, 100,000 times. Criterion reports the
+//!   mean; the median and tail of single round trips, which matter more here (an idle core on a
+//!   VM takes 60–90 µs to wake), are printed first, by `round_trip_distribution`.
+//!
+//! ```text
+//! cargo bench -p executor-core --bench throughput
+//! taskset -c 0 cargo bench -p executor-core --bench throughput   # pinned to one CPU
+//! ```
+
+use std::hint::black_box;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use executor_core::{Executor, ThreadPoolExecutor, default_max_workers};
+
+const TASKS: u64 = 1_000_000;
+const TRIPS: usize = 100_000;
+
+fn throughput(c: &mut Criterion) {
+    let mut group = c.benchmark_group("throughput_1M_noop");
+    group.throughput(Throughput::Elements(TASKS));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    group.warm_up_time(Duration::from_secs(1));
+
+    let ours = ThreadPoolExecutor::default();
+    group.bench_function("executor_core", |b| {
+        b.iter(|| {
+            let futures: Vec<_> = (0..TASKS).map(|_| ours.submit(|| ())).collect();
+            for future in futures {
+                future
+                    .expect("pool is running")
+                    .into_result()
+                    .expect("no-op task");
+            }
+        });
+    });
+
+    let peer = threadpool::ThreadPool::new(default_max_workers());
+    group.bench_function("threadpool", |b| {
+        b.iter(|| {
+            for _ in 0..TASKS {
+                peer.execute(|| ());
+            }
+            peer.join();
+        });
+    });
+
+    let rayon_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(default_max_workers())
+        .build()
+        .expect("rayon pool");
+    group.bench_function("rayon_scope", |b| {
+        b.iter(|| {
+            rayon_pool.scope(|scope| {
+                for _ in 0..TASKS {
+                    scope.spawn(|_| ());
+                }
+            });
+        });
+    });
+
+    // The same number of blocking threads as the other pools; tokio's default of 512 threads
+    // contending for one queue on two cores ran about ten times slower.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(default_max_workers())
+        .build()
+        .expect("tokio runtime");
+    group.bench_function("tokio_spawn_blocking", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let handles: Vec<_> = (0..TASKS)
+                    .map(|_| tokio::task::spawn_blocking(|| ()))
+                    .collect();
+                for handle in handles {
+                    handle.await.expect("no-op task");
+                }
+            });
+        });
+    });
+    group.finish();
+}
+
+fn round_trip(c: &mut Criterion) {
+    let mut group = c.benchmark_group("round_trip");
+    group.throughput(Throughput::Elements(1));
+    let ours = ThreadPoolExecutor::default();
+    group.bench_function("executor_core", |b| {
+        b.iter(|| {
+            let future = ours.submit(|| black_box(1)).expect("pool is running");
+            black_box(future.into_result().expect("task returns"));
+        });
+    });
+    let peer = threadpool::ThreadPool::new(default_max_workers());
+    group.bench_function("threadpool_with_channel", |b| {
+        b.iter(|| {
+            let (tx, rx) = mpsc::sync_channel(1);
+            peer.execute(move || tx.send(black_box(1)).expect("receiver waits"));
+            black_box(rx.recv().expect("task sends"));
+        });
+    });
+    group.finish();
+}
+
+/// Times `TRIPS` single round trips one by one and prints median, mean, p99 and max.
+fn round_trip_distribution() {
+    let pool = ThreadPoolExecutor::default();
+    for _ in 0..1_000 {
+        let _ = pool.submit(|| ()).map(executor_core::Future::into_result);
+    }
+    let mut nanos: Vec<u64> = Vec::with_capacity(TRIPS);
+    for _ in 0..TRIPS {
+        let start = Instant::now();
+        let future = pool.submit(|| black_box(1)).expect("pool is running");
+        black_box(future.into_result().expect("task returns"));
+        nanos.push(u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX));
+    }
+    nanos.sort_unstable();
+    let mean = nanos.iter().sum::<u64>() / nanos.len() as u64;
+    let at = |q: f64| nanos[((nanos.len() - 1) as f64 * q) as usize];
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    println!(
+        "round_trip_distribution ({TRIPS} trips, {cpus} CPU(s) available): median {:.2} µs, mean {:.2} µs, p99 {:.2} µs, max {:.0} µs",
+        at(0.5) as f64 / 1e3,
+        mean as f64 / 1e3,
+        at(0.99) as f64 / 1e3,
+        at(1.0) as f64 / 1e3,
+    );
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    round_trip_distribution();
+    throughput(&mut criterion);
+    round_trip(&mut criterion);
+    criterion.final_summary();
+}

@@ -1,4 +1,4 @@
-//! [`as_completed`]: iterate over futures in the order they finish (Python's
+//! [`as_completed`](fn@crate::as_completed): iterate over futures in the order they finish (Python's
 //! `concurrent.futures.as_completed`), the loop at the heart of `flags2_threadpool.py`.
 
 use std::collections::{HashSet, VecDeque};
@@ -33,10 +33,6 @@ use crate::wait::{Registrations, Signal};
 /// assert_eq!(names, ["br", "cn", "in"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[expect(
-    clippy::mutable_key_type,
-    reason = "futures hash by address, which their interior mutability never changes"
-)]
 pub fn as_completed<'a, T, I>(futures: I, timeout: Option<Duration>) -> AsCompleted<'a, T>
 where
     I: IntoIterator<Item = &'a Future<T>>,
@@ -62,7 +58,7 @@ where
     }
 }
 
-/// The iterator returned by [`as_completed`]: yields `Ok(&future)` as each is done, or one
+/// The iterator returned by [`as_completed`](fn@crate::as_completed): yields `Ok(&future)` as each is done, or one
 /// `Err` if the timeout passes first.
 ///
 /// ```

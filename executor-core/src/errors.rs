@@ -7,6 +7,7 @@
 //! (their payloads sit behind `Arc`), because one failed future may be asked for its error many times.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::error::Error;
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,12 +107,12 @@ impl TaskError {
     ///
     /// assert_eq!(TaskError::Abandoned.kind(), "Abandoned");
     /// ```
-    pub fn kind(&self) -> &str {
+    pub fn kind(&self) -> Cow<'static, str> {
         match self {
-            TaskError::Panicked { .. } => "Panic",
-            TaskError::BrokenThreadPool { .. } => "BrokenThreadPool",
-            TaskError::Rejected(_) => "Rejected",
-            TaskError::Abandoned => "Abandoned",
+            TaskError::Panicked { .. } => Cow::Borrowed("Panic"),
+            TaskError::BrokenThreadPool { .. } => Cow::Borrowed("BrokenThreadPool"),
+            TaskError::Rejected(_) => Cow::Borrowed("Rejected"),
+            TaskError::Abandoned => Cow::Borrowed("Abandoned"),
             TaskError::Raised { type_name, .. } => short_type_name(type_name),
         }
     }
@@ -129,15 +130,29 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// `alloc::string::String` -> `String`, `core::option::Option<u32>` -> `Option<u32>`: drops every
-/// module path, keeping type names and generic arguments, so the future's repr reads like Python's.
-pub(crate) fn short_type_name(full: &str) -> &str {
-    // Generic types keep their full path: shortening inside `<...>` needs an allocation, and the
-    // head is what a reader looks at first. Simple paths, the common case, lose their modules.
-    match full.find('<') {
-        Some(_) => full,
-        None => full.rsplit("::").next().unwrap_or(full),
+/// `alloc::string::String` -> `String`, `core::result::Result<u8, core::num::error::ParseIntError>`
+/// -> `Result<u8, ParseIntError>`: drops every module path, keeping type names and generic
+/// arguments, so the future's repr reads like Python's (which shows a bare class name).
+pub(crate) fn short_type_name(full: &str) -> Cow<'_, str> {
+    if !full.contains("::") {
+        return Cow::Borrowed(full);
     }
+    let mut short = String::with_capacity(full.len());
+    // Where the path segment being copied began: `::` cuts `short` back to it.
+    let mut segment_start = 0;
+    let mut chars = full.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            short.truncate(segment_start);
+        } else {
+            short.push(c);
+            if !(c.is_alphanumeric() || c == '_') {
+                segment_start = short.len();
+            }
+        }
+    }
+    Cow::Owned(short)
 }
 
 /// Why [`Future::result`](crate::Future::result) (or `exception`, or a [`Map`](crate::Map) item)
@@ -233,7 +248,7 @@ pub struct InvalidStateError {
     pub state: &'static str,
 }
 
-/// [`as_completed`](crate::as_completed) reached its deadline with futures still unfinished
+/// [`as_completed`](fn@crate::as_completed) reached its deadline with futures still unfinished
 /// (Python's `TimeoutError`, with the same message).
 ///
 /// ```

@@ -40,8 +40,8 @@
 //! ```
 //!
 //! This is also how a process pool plugs in: its futures are the same [`Future<T>`], completed by
-//! the thread that reads results back from the worker processes, so [`wait`](crate::wait),
-//! [`as_completed`](crate::as_completed), `.await` and [`Map`](crate::Map) work on them
+//! the thread that reads results back from the worker processes, so [`wait`](fn@crate::wait),
+//! [`as_completed`](fn@crate::as_completed), `.await` and [`Map`](crate::Map) work on them
 //! unchanged.
 
 use crate::errors::{InvalidStateError, TaskError};
@@ -59,7 +59,7 @@ use crate::future::Future;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn new_future<T>() -> (Future<T>, Completer<T>) {
-    let (future, executor_side) = Future::new_pending();
+    let (future, executor_side) = Future::new_pending(None);
     (
         future,
         Completer {
@@ -86,6 +86,12 @@ pub struct Completer<T> {
 }
 
 impl<T> Completer<T> {
+    /// The completer for the executor's handle to a future (the thread pool keeps that handle in
+    /// its queue and makes the completer only when a worker takes the job).
+    pub(crate) fn from_future(future: Future<T>) -> Self {
+        Completer { future }
+    }
+
     /// Marks the future running, unless it was cancelled (Python's
     /// `set_running_or_notify_cancel`).
     ///

@@ -1,5 +1,5 @@
-//! Python's `concurrent.futures` in Rust: [`Future`], [`ThreadPoolExecutor`], [`wait`],
-//! [`as_completed`] and [`Executor::map`], the machinery under every downloader in this workspace.
+//! Python's `concurrent.futures` in Rust: [`Future`], [`ThreadPoolExecutor`], [`wait`](fn@crate::wait),
+//! [`as_completed`](fn@crate::as_completed) and [`Executor::map`], the machinery under every downloader in this workspace.
 //!
 //! A student holding the Python documentation finds each name here with the same meaning (see the
 //! table); a Rust engineer finds a small, documented, loom-checked crate. Try
@@ -39,9 +39,9 @@
 //! | `future.exception(timeout)`                   | [`future.exception(timeout)`](Future::exception)            |
 //! | `future.add_done_callback(fn)`                | [`future.add_done_callback(fn)`](Future::add_done_callback) |
 //! | `repr(future)`                                | `format!("{future}")`: `<Future at 0x… state=running>`       |
-//! | `wait(fs, timeout, return_when)`              | [`wait(&fs, timeout, return_when)`](wait) → [`DoneAndNotDone`] |
+//! | `wait(fs, timeout, return_when)`              | [`wait(&fs, timeout, return_when)`](fn@wait) → [`DoneAndNotDone`] |
 //! | `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED` | [`FIRST_COMPLETED`], [`FIRST_EXCEPTION`], [`ALL_COMPLETED`] ([`ReturnWhen`]) |
-//! | `as_completed(fs, timeout)`                   | [`as_completed(&fs, timeout)`](as_completed), items `Result<&Future<T>, AsCompletedTimeout>` |
+//! | `as_completed(fs, timeout)`                   | [`as_completed(&fs, timeout)`](fn@as_completed), items `Result<&Future<T>, AsCompletedTimeout>` |
 //! | an exception raised by the task               | a panic: [`FutureError::Failed`]`(`[`TaskError::Panicked`]`)` |
 //! | `CancelledError` / `TimeoutError`             | [`FutureError::Cancelled`] / [`FutureError::TimedOut`]       |
 //! | `BrokenThreadPool`                            | [`SubmitError::BrokenThreadPool`], [`TaskError::BrokenThreadPool`] |
@@ -55,14 +55,19 @@
 //!
 //! # Layout
 //!
-//! * `future/` — [`Future<T>`]: `state.rs` (the state machine), `callbacks.rs` (done-callbacks and
+//! * `future/` — [`Future<T>`]: `state.rs` (the state machine), `waiters.rs` (done-callbacks and
 //!   listeners), `bridge.rs` (`.await` support).
 //! * [`implementer`] — [`Completer`](implementer::Completer), the executor's side of a future.
 //! * `executor.rs` — the [`Executor`] trait; `map.rs` — [`Map`], the iterator behind `map`.
 //! * `thread_pool/` — [`ThreadPoolExecutor`]: `mod.rs` (submit, shutdown, builder), `job.rs`
 //!   (Python's `_WorkItem`), `worker.rs` (Python's `_worker` loop).
-//! * `wait.rs` — [`wait`] and the signal it shares with `as_completed.rs` ([`as_completed`]).
-//! * `errors.rs` — every error type. `sync.rs` — the std/loom switch for the loom models.
+//! * `wait.rs` — [`wait`](fn@crate::wait) and the signal it shares with `as_completed.rs` ([`as_completed`](fn@crate::as_completed)).
+//! * `errors.rs` — every error type. `spin.rs` — the brief spin before sleeping, shared by
+//!   `result()` and idle workers. `sync.rs` — the std/loom switch for the loom models.
+//!
+//! Futures are sound `HashMap` keys (they hash by identity), but clippy's `mutable_key_type`
+//! sees their interior mutability; a crate that keys maps by futures adds
+//! `ignore-interior-mutability = ["executor_core::Future"]` to its `clippy.toml`, as this one does.
 //!
 //! `DESIGN.md` beside `Cargo.toml` explains the state machine, the locks and the atomic orderings;
 //! `tests/loom.rs` checks them (`RUSTFLAGS="--cfg executor_core_loom" cargo test -p executor-core
@@ -76,6 +81,7 @@ mod executor;
 mod future;
 pub mod implementer;
 mod map;
+mod spin;
 mod sync;
 mod thread_pool;
 mod wait;
@@ -90,9 +96,14 @@ pub use map::{Map, MapOptions};
 pub use thread_pool::{ThreadPoolBuilder, ThreadPoolExecutor, default_max_workers};
 pub use wait::{DoneAndNotDone, ReturnWhen, wait};
 
-/// Python's `FIRST_COMPLETED`: [`wait`] returns when any future is done.
+/// Compiles and runs the Rust listings of README.md as doctests, so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+/// Python's `FIRST_COMPLETED`: [`wait`](fn@crate::wait) returns when any future is done.
 pub const FIRST_COMPLETED: ReturnWhen = ReturnWhen::FirstCompleted;
-/// Python's `FIRST_EXCEPTION`: [`wait`] returns when any future fails, or all are done.
+/// Python's `FIRST_EXCEPTION`: [`wait`](fn@crate::wait) returns when any future fails, or all are done.
 pub const FIRST_EXCEPTION: ReturnWhen = ReturnWhen::FirstException;
-/// Python's `ALL_COMPLETED`: [`wait`] returns when every future is done.
+/// Python's `ALL_COMPLETED`: [`wait`](fn@crate::wait) returns when every future is done.
 pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;

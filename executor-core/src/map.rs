@@ -3,7 +3,7 @@
 //!
 //! Results come out in input order, not completion order: `next()` waits for the oldest
 //! submitted task even when younger ones are already done (`demo_executor_map.py` shows it).
-//! Use [`as_completed`](crate::as_completed) when any order will do.
+//! Use [`as_completed`](fn@crate::as_completed) when any order will do.
 
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;

@@ -10,15 +10,20 @@
 
 #[cfg(not(executor_core_loom))]
 pub(crate) use std::sync::{
-    Arc, Condvar, Mutex, MutexGuard,
+    Condvar, Mutex, MutexGuard,
     atomic::{AtomicU8, Ordering},
 };
 
 #[cfg(executor_core_loom)]
 pub(crate) use loom::sync::{
-    Arc, Condvar, Mutex, MutexGuard,
+    Condvar, Mutex, MutexGuard,
     atomic::{AtomicU8, Ordering},
 };
+
+/// Always `std`'s `Arc`, even under loom: the pool turns a future's `Arc<Inner<T>>` into an
+/// `Arc<dyn Job>`, a coercion loom's mock `Arc` cannot do. Reference counts are not part of the
+/// protocol the models check (states, the outcome cell, the mutex and the condition variable).
+pub(crate) use std::sync::Arc;
 
 #[cfg(executor_core_loom)]
 pub(crate) use loom::cell::UnsafeCell;

@@ -1,4 +1,4 @@
-//! [`wait`]: block until some or all of a group of futures are done (Python's
+//! [`wait`](fn@crate::wait): block until some or all of a group of futures are done (Python's
 //! `concurrent.futures.wait`), and the [`Signal`] that `wait` and `as_completed` block on.
 //!
 //! Like CPython, `wait` does not poll: it registers one shared signal as a listener on every
@@ -9,11 +9,11 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crate::future::Future;
-use crate::future::callbacks::{Listener, ListenerId};
 use crate::future::state;
+use crate::future::waiters::{Listener, ListenerId};
 use crate::sync::{Arc, Condvar, Mutex, lock};
 
-/// When [`wait`] should return (Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`,
+/// When [`wait`](fn@crate::wait) should return (Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`,
 /// `ALL_COMPLETED`; the same names exist as constants at the crate root).
 ///
 /// ```
@@ -34,7 +34,7 @@ pub enum ReturnWhen {
     AllCompleted,
 }
 
-/// What [`wait`] returns: Python's `DoneAndNotDoneFutures` named tuple of two sets.
+/// What [`wait`](fn@crate::wait) returns: Python's `DoneAndNotDoneFutures` named tuple of two sets.
 ///
 /// The sets hold references, hashed by identity, so a future passed twice appears once.
 ///
@@ -77,10 +77,6 @@ pub struct DoneAndNotDone<'a, T> {
 /// drop(release); // lets `stuck` finish, so dropping the pool (which joins it) returns
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[expect(
-    clippy::mutable_key_type,
-    reason = "futures hash by address, which their interior mutability never changes"
-)]
 pub fn wait<'a, T, I>(
     futures: I,
     timeout: Option<Duration>,

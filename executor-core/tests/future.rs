@@ -157,7 +157,7 @@ fn result_wakes_with_cancelled_when_another_thread_cancels() {
     let future = Arc::new(future);
     let waiter = {
         let future = Arc::clone(&future);
-        thread::spawn(move || future.result(Some(SOON)).map(|v| *v))
+        thread::spawn(move || future.result(Some(SOON)).copied())
     };
     // Whether the waiter is already blocked or not, it must see the cancellation.
     assert!(future.cancel());

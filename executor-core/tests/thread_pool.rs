@@ -359,17 +359,17 @@ fn map_timeout_ends_the_iteration_and_cancels_the_rest() {
         .map(
             move |n: u32| {
                 counter.fetch_add(1, Ordering::SeqCst);
-                match n {
-                    0 => 0,
-                    1 => (task.lock().unwrap().take().unwrap())(),
+                match task.lock().unwrap().take() {
+                    Some(blocks_until_released) if n == 0 => blocks_until_released(),
                     _ => n,
                 }
             },
             0..10,
-            Some(Duration::from_millis(200)),
+            Some(Duration::from_millis(100)),
         )
         .unwrap();
-    assert_eq!(results.next().unwrap().unwrap(), 0);
+    // Item 0 occupies the only worker until released, so its result cannot arrive in time,
+    // however slow the machine: no timing assumption beyond "100 ms do pass".
     gate.started.recv().unwrap();
     assert!(matches!(
         results.next(),
@@ -384,7 +384,7 @@ fn map_timeout_ends_the_iteration_and_cancels_the_rest() {
     drop(pool);
     assert_eq!(
         started.load(Ordering::SeqCst),
-        2,
+        1,
         "items after the timeout were cancelled"
     );
 }

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::Future;
-use super::callbacks::ListenerId;
+use super::waiters::ListenerId;
 use crate::errors::FutureError;
 
 /// The `std::future::Future` you get by `.await`ing an executor [`Future`]: it resolves to the

@@ -16,27 +16,31 @@
 //!   reader ever overlaps the write, and every reader sees the whole value. After that it is only
 //!   read, except by [`Future::into_result`], which owns the handle (no `&T` of ours can be alive)
 //!   and waits until callbacks have stopped reading (the `CALLBACKS_RUNNING` flag).
-//! * `guarded` (a `Mutex`) holds the lists of done-callbacks and listeners, and the count of threads
+//! * `waiters` (a `Mutex`) holds the list of done-callbacks and listeners, and the count of threads
 //!   blocked in `changed`, the condition variable. Whoever moves the state to a final value takes
-//!   both lists out under the lock and calls them after releasing it, so each runs exactly once.
+//!   the list out under the lock and calls it after releasing it, so each entry runs exactly once.
+//! * `task` (an `UnsafeCell`) holds a pool task until the one worker that dequeued it takes it
+//!   out (see `thread_pool::job`); handles never touch it.
 //!
 //! DESIGN.md in the crate root tells the same story with the orderings spelled out.
 
 mod bridge;
-pub(crate) mod callbacks;
 pub(crate) mod state;
+pub(crate) mod waiters;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::mem;
 use std::time::{Duration, Instant};
 
 pub use bridge::Awaiting;
 
 use crate::errors::{FutureError, InvalidStateError, TaskError, short_type_name};
+use crate::spin;
 use crate::sync::{Arc, AtomicU8, Condvar, Mutex, Ordering, UnsafeCell, lock};
-use callbacks::{Callback, Listener, ListenerId, Listeners, run_callback, run_callbacks};
 use state::{CALLBACKS_RUNNING, CANCELLED, FINISHED, PENDING, RUNNING};
+use waiters::{
+    Callback, Listener, ListenerId, Waiter, Waiters, announce, has_callbacks, run_callback,
+};
 
 /// The handle to the eventual outcome of a task submitted to an [`Executor`](crate::Executor):
 /// Python's `concurrent.futures.Future`.
@@ -52,7 +56,7 @@ use state::{CALLBACKS_RUNNING, CANCELLED, FINISHED, PENDING, RUNNING};
 /// `&T`, as often as you like, always the same value (Python hands back the same object each
 /// time). To take ownership, consume the handle with [`into_result`](Future::into_result) or
 /// `.await` it. A future is deliberately not `Clone`: exactly one owner can move the value out. Pass
-/// `&Future<T>` around instead, as [`wait`](crate::wait) and [`as_completed`](crate::as_completed)
+/// `&Future<T>` around instead, as [`wait`](fn@crate::wait) and [`as_completed`](fn@crate::as_completed)
 /// do; futures compare and hash by identity, so they can be `HashMap` keys as in
 /// `flags2_threadpool.py`.
 ///
@@ -88,21 +92,19 @@ pub struct Future<T> {
     inner: Arc<Inner<T>>,
 }
 
+/// A task as a pool stores it inside its future, until a worker takes it out to run it.
+pub(crate) type Task<T> = Box<dyn FnOnce() -> T + Send>;
+
 /// The shared part of a future; see the module docs for what guards what.
-struct Inner<T> {
+pub(crate) struct Inner<T> {
     state: AtomicU8,
     outcome: UnsafeCell<Option<Result<T, TaskError>>>,
-    guarded: Mutex<Guarded<T>>,
+    waiters: Mutex<Waiters<T>>,
     changed: Condvar,
-}
-
-/// The fields of a future that only change under its mutex.
-struct Guarded<T> {
-    callbacks: Vec<Callback<T>>,
-    listeners: Listeners,
-    /// Threads parked in `changed`. Completion calls `notify_all` only when this is non-zero,
-    /// which saves a futex system call on every task nobody is blocked on.
-    blocked: usize,
+    /// For futures made by the thread pool: the task itself, until the one worker that runs (or
+    /// drops) it takes it out. Keeping it here instead of in a separate job box saves the pool
+    /// one allocation per task (README.md, "Speed"); `None` for other futures.
+    task: UnsafeCell<Option<Task<T>>>,
 }
 
 // SAFETY: `Inner<T>` is `!Sync` only because of the `UnsafeCell` holding the outcome, so these
@@ -119,22 +121,42 @@ unsafe impl<T: Send> Send for Future<T> {}
 unsafe impl<T: Send + Sync> Sync for Future<T> {}
 
 impl<T> Future<T> {
-    /// A new pending future; see [`implementer::new_future`](crate::implementer::new_future).
-    pub(crate) fn new_pending() -> (Future<T>, Future<T>) {
+    /// A new pending future and the executor's handle to it, optionally carrying its task; see
+    /// [`implementer::new_future`](crate::implementer::new_future).
+    pub(crate) fn new_pending(task: Option<Task<T>>) -> (Future<T>, Future<T>) {
         let inner = Arc::new(Inner {
             state: AtomicU8::new(PENDING),
             outcome: UnsafeCell::new(None),
-            guarded: Mutex::new(Guarded {
-                callbacks: Vec::new(),
-                listeners: Listeners::default(),
-                blocked: 0,
-            }),
+            waiters: Mutex::new(Waiters::new()),
             changed: Condvar::new(),
+            task: UnsafeCell::new(task),
         });
         let executor_side = Future {
             inner: Arc::clone(&inner),
         };
         (Future { inner }, executor_side)
+    }
+
+    /// The shared state, for the pool to queue it as a job without another allocation.
+    pub(crate) fn into_inner(self) -> Arc<Inner<T>> {
+        self.inner
+    }
+
+    /// The handle back from the shared state.
+    pub(crate) fn from_inner(inner: Arc<Inner<T>>) -> Self {
+        Future { inner }
+    }
+
+    /// Takes the task stored by [`new_pending`](Future::new_pending) out of the future.
+    ///
+    /// # Safety
+    ///
+    /// No other thread may call this at the same time. The thread pool upholds it by creating
+    /// exactly one job per task future and moving that job (never copying it) through its queue
+    /// to the one thread that calls this; nothing else touches the cell.
+    pub(crate) unsafe fn take_task(&self) -> Option<Task<T>> {
+        // SAFETY: exclusive access is the caller's contract, stated above.
+        self.inner.task.with_mut(|cell| unsafe { (*cell).take() })
     }
 
     /// The state word. `Acquire`, so that seeing `FINISHED` makes the stored outcome visible
@@ -211,7 +233,7 @@ impl<T> Future<T> {
             RUNNING | FINISHED => return false,
             _ => {}
         }
-        let mut guarded = lock(&self.inner.guarded);
+        let mut waiters = lock(&self.inner.waiters);
         // Release: a thread that sees CANCELLED (with an Acquire load) also sees whatever this
         // thread did before cancelling. On failure we only need the value; the mutex already
         // orders us after any final store, and RUNNING publishes nothing.
@@ -222,11 +244,10 @@ impl<T> Future<T> {
             Ordering::Relaxed,
         ) {
             Ok(_) => {
-                let callbacks = mem::take(&mut guarded.callbacks);
-                let listeners = guarded.listeners.take();
-                let wake_blocked = guarded.blocked > 0;
-                drop(guarded);
-                self.announce(wake_blocked, listeners, callbacks, false);
+                let to_notify = waiters.take();
+                let wake_blocked = waiters.blocked > 0;
+                drop(waiters);
+                self.announce(wake_blocked, to_notify, false);
                 true
             }
             Err(word) => state::base(word) == CANCELLED,
@@ -352,11 +373,11 @@ impl<T> Future<T> {
     {
         let callback: Callback<T> = Box::new(callback);
         if !self.done() {
-            let mut guarded = lock(&self.inner.guarded);
+            let mut waiters = lock(&self.inner.waiters);
             // Final states are only stored under this lock, so this check cannot race with
             // completion: either the completer will take our callback, or it has already run.
             if !state::is_done(self.inner.state.load(Ordering::Acquire)) {
-                guarded.callbacks.push(callback);
+                waiters.add_callback(callback);
                 return;
             }
         }
@@ -382,43 +403,49 @@ impl<T> Future<T> {
         if ready(word) || timeout == Some(Duration::ZERO) {
             return word;
         }
+        // Most tasks a caller blocks on are either long (a download) or very short; for the
+        // short ones, polling a moment beats a park and a wake-up (see `spin`).
+        if spin::spin_until(|| ready(self.load_state())) {
+            return self.load_state();
+        }
         // A deadline too far away to represent means "forever".
         let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
-        let mut guarded = lock(&self.inner.guarded);
+        let mut waiters = lock(&self.inner.waiters);
         loop {
             let word = self.load_state();
             if ready(word) {
                 return word;
             }
-            guarded.blocked += 1;
-            guarded = match deadline {
+            waiters.blocked += 1;
+            waiters = match deadline {
                 None => self
                     .inner
                     .changed
-                    .wait(guarded)
+                    .wait(waiters)
                     .unwrap_or_else(std::sync::PoisonError::into_inner),
                 Some(deadline) => {
                     let now = Instant::now();
                     if now >= deadline {
-                        guarded.blocked -= 1;
+                        waiters.blocked -= 1;
                         return word;
                     }
                     self.inner
                         .changed
-                        .wait_timeout(guarded, deadline - now)
+                        .wait_timeout(waiters, deadline - now)
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .0
                 }
             };
-            guarded.blocked -= 1;
+            waiters.blocked -= 1;
         }
     }
 
     /// Stores the outcome and moves to FINISHED; the heart of `set_result` / `set_exception`.
     pub(crate) fn complete(&self, outcome: Result<T, TaskError>) -> Result<(), InvalidStateError> {
-        let mut guarded = lock(&self.inner.guarded);
+        let mut waiters = lock(&self.inner.waiters);
         // Relaxed is enough under the lock: final states are only stored under it, and RUNNING
-        // was stored by this very thread (the executor side), so we see the latest state.
+        // was stored through this completer, by this thread or one that handed the completer
+        // over (which synchronises), so we see the latest state.
         let word = self.inner.state.load(Ordering::Relaxed);
         if state::is_done(word) {
             return Err(InvalidStateError {
@@ -430,10 +457,9 @@ impl<T> Future<T> {
         self.inner
             .outcome
             .with_mut(|cell| unsafe { *cell = Some(outcome) });
-        let callbacks = mem::take(&mut guarded.callbacks);
-        let listeners = guarded.listeners.take();
-        let wake_blocked = guarded.blocked > 0;
-        let with_callbacks = !callbacks.is_empty();
+        let to_notify = waiters.take();
+        let wake_blocked = waiters.blocked > 0;
+        let with_callbacks = has_callbacks(&to_notify);
         let word = if with_callbacks {
             FINISHED | CALLBACKS_RUNNING
         } else {
@@ -441,39 +467,33 @@ impl<T> Future<T> {
         };
         // Release: publishes the outcome written above to every Acquire load that sees FINISHED.
         self.inner.state.store(word, Ordering::Release);
-        drop(guarded);
-        self.announce(wake_blocked, listeners, callbacks, with_callbacks);
+        drop(waiters);
+        self.announce(wake_blocked, to_notify, with_callbacks);
         Ok(())
     }
 
     /// Tells everyone a final state was reached; called after the mutex is released.
-    fn announce(
-        &self,
-        wake_blocked: bool,
-        listeners: Listeners,
-        callbacks: Vec<Callback<T>>,
-        clear_callback_flag: bool,
-    ) {
+    fn announce(&self, wake_blocked: bool, to_notify: Vec<Waiter<T>>, clear_callback_flag: bool) {
         if wake_blocked {
             self.inner.changed.notify_all();
         }
-        listeners.notify_all();
+        announce(to_notify, self);
         if !clear_callback_flag {
-            run_callbacks(self, callbacks);
             return;
         }
-        run_callbacks(self, callbacks);
-        let mut guarded = lock(&self.inner.guarded);
+        let mut waiters = lock(&self.inner.waiters);
         // Release: the callbacks' reads of the value happen before an `into_result` that sees
         // the flag cleared (with Acquire) moves the value out.
         self.inner.state.store(FINISHED, Ordering::Release);
-        let listeners = guarded.listeners.take();
-        let wake_blocked = guarded.blocked > 0;
-        drop(guarded);
+        // Only `into_result` and `.await` wait for this second step: blocked threads and task
+        // wakers registered while the callbacks ran.
+        let to_notify = waiters.take();
+        let wake_blocked = waiters.blocked > 0;
+        drop(waiters);
         if wake_blocked {
             self.inner.changed.notify_all();
         }
-        listeners.notify_all();
+        announce(to_notify, self);
     }
 
     /// `PENDING -> RUNNING`, or `Ok(false)` if cancelled; see the implementer module.
@@ -500,11 +520,11 @@ impl<T> Future<T> {
         listener: Listener,
         ready: fn(u8) -> bool,
     ) -> Option<ListenerId> {
-        let mut guarded = lock(&self.inner.guarded);
+        let mut waiters = lock(&self.inner.waiters);
         if ready(self.load_state()) {
             return None;
         }
-        Some(guarded.listeners.add(listener))
+        Some(waiters.add_listener(listener))
     }
 
     /// Registers or refreshes an async task's waker; `None` if the future is already settled.
@@ -513,19 +533,17 @@ impl<T> Future<T> {
         id: Option<ListenerId>,
         waker: &std::task::Waker,
     ) -> Option<ListenerId> {
-        let mut guarded = lock(&self.inner.guarded);
+        let mut waiters = lock(&self.inner.waiters);
         if state::is_settled(self.load_state()) {
             return None;
         }
-        Some(guarded.listeners.set_waker(id, waker))
+        Some(waiters.set_waker(id, waker))
     }
 
     /// Forgets a listener that no longer waits (a no-op if it was already notified).
     pub(crate) fn remove_listener(&self, id: ListenerId) {
-        let mut guarded = lock(&self.inner.guarded);
-        if !guarded.listeners.is_empty() {
-            guarded.listeners.remove(id);
-        }
+        let mut waiters = lock(&self.inner.waiters);
+        waiters.remove(id);
     }
 
     /// True once the task finished with an error (what `FIRST_EXCEPTION` waits for).

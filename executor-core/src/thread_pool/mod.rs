@@ -1,37 +1,47 @@
-//! [`ThreadPoolExecutor`]: Python's `concurrent.futures.ThreadPoolExecutor` on OS threads and a
-//! crossbeam channel.
+//! [`ThreadPoolExecutor`]: Python's `concurrent.futures.ThreadPoolExecutor` on OS threads, one
+//! job queue and one lock.
 //!
 //! # How it works
 //!
-//! `submit` wraps the task and the [`Completer`](crate::implementer::Completer) of a new future
-//! into a job and sends it down an unbounded multi-consumer channel; every worker thread loops on
-//! `recv` ([`worker`]). Threads start lazily, one per `submit` that finds no idle thread, up to
-//! `max_workers`, exactly as CPython does it: an idle counter (CPython's `_idle_semaphore`) lets a
-//! submit reuse a thread that has finished its previous job instead of starting another.
+//! `submit` stores the task inside a new future and pushes that future, seen as a job
+//! ([`job`]), onto a queue; every worker thread loops popping jobs off it ([`worker`]), and
+//! sleeps on a condition variable while it is empty. Threads start lazily, one
+//! per `submit` that finds no idle thread, up to `max_workers`, exactly as CPython does it: an
+//! idle counter (CPython's `_idle_semaphore`, here [`idle`]) lets a submit reuse a thread that has
+//! finished its previous job instead of starting another.
 //!
 //! # Locks
 //!
-//! One `Mutex<PoolState>` guards the sending end of the channel, the "broken" reason and the
-//! worker handles (CPython's `_shutdown_lock`). `submit` holds it while it checks for shutdown
-//! and sends, and `shutdown` takes it to drop the sender, so no task can slip into the queue
-//! after shutdown has begun. Workers never take it on their hot path: they touch only the
-//! channel, their job's future, and the relaxed idle counter.
+//! One `Mutex<PoolState>` guards the queue, the shutdown flag, the "broken" reason and the worker
+//! handles (CPython's `_shutdown_lock` and its queue's lock in one). Because `submit` checks for
+//! shutdown and pushes under the same lock that `shutdown` takes to set the flag, no task can
+//! slip into the queue after shutdown has begun. Critical sections are a push or a pop, plus, in
+//! a submit that starts a thread, the `thread::spawn` (so that two submits cannot both start the
+//! last allowed thread). Tasks and callbacks never run under it.
+//!
+//! Why not a crossbeam channel? We measured one (README.md, "Speed"): on two cores its receivers
+//! spin and yield before they sleep, and six idle workers spinning steal the CPU the submitting
+//! thread needs. A plain mutex and condition variable, with *one* idle worker spinning briefly and
+//! a count of sleepers so that a submit makes the wake-up system call only when someone sleeps,
+//! was about three times faster.
 
+mod idle;
 mod job;
 mod worker;
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_utils::CachePadded;
 
 use crate::errors::{BuildError, SubmitError};
 use crate::executor::Executor;
 use crate::future::Future;
-use crate::implementer;
-use job::{BoxedJob, WorkItem};
+use idle::IdleThreads;
+use job::QueuedJob;
 
 /// A pool of up to `max_workers` threads running submitted tasks (Python's
 /// `ThreadPoolExecutor`).
@@ -50,9 +60,6 @@ use job::{BoxedJob, WorkItem};
 /// ```
 pub struct ThreadPoolExecutor {
     shared: Arc<Shared>,
-    /// A receiving end kept by the pool itself, so it can drain the queue on
-    /// `shutdown(cancel_futures = true)` and hand clones to new workers.
-    jobs: Receiver<BoxedJob>,
     max_workers: usize,
     name_prefix: String,
 }
@@ -60,17 +67,30 @@ pub struct ThreadPoolExecutor {
 /// What the pool shares with its workers.
 pub(crate) struct Shared {
     state: Mutex<PoolState>,
-    /// Workers that finished a job and are (about to be) waiting for the next one.
-    idle: AtomicUsize,
+    /// The queue's length, mirrored (under the lock) for the spinning worker to poll without
+    /// taking the lock. Relaxed: it is only a hint to stop spinning and take the lock.
+    queued: AtomicUsize,
+    /// Signalled when a job is queued for a sleeping worker, and at shutdown.
+    work_available: Condvar,
+    /// On its own cache line: workers touch it after every task, and sharing a line with the
+    /// mutex, which every `submit` writes, made both slower.
+    idle: CachePadded<IdleThreads>,
     initializer: Option<Initializer>,
 }
 
 /// Guarded by `Shared::state`; see "Locks" in the module docs.
-struct PoolState {
-    /// `None` once shut down; dropping it lets workers drain the queue and exit.
-    sender: Option<Sender<BoxedJob>>,
+pub(crate) struct PoolState {
+    queue: VecDeque<QueuedJob>,
+    /// Set by `shutdown`: refuse new jobs; workers exit once the queue is empty.
+    shutdown: bool,
     /// `Some(reason)` once an initializer failed.
     broken: Option<Arc<str>>,
+    /// Workers waiting on `work_available` and not yet notified. A submit notifies only while
+    /// this is non-zero, which saves a system call per task while all workers are busy.
+    sleeping: usize,
+    /// A worker is spinning for work (at most one at a time); it will find the next job
+    /// without being notified.
+    spinning: bool,
     workers: Vec<JoinHandle<()>>,
     /// Threads started so far (names are numbered by it).
     started: usize,
@@ -78,14 +98,22 @@ struct PoolState {
 
 type Initializer = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
 
+impl PoolState {
+    /// Picks a sleeping worker to notify, counting it woken at once so that the next submit
+    /// picks a different one.
+    fn take_sleeper(&mut self) -> bool {
+        let any = self.sleeping > 0;
+        if any {
+            self.sleeping -= 1;
+        }
+        any
+    }
+}
+
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, PoolState> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, PoolState> {
         // No code panics while holding this lock (tasks and callbacks run outside it).
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn mark_broken(&self, reason: Arc<str>) {
-        self.lock().broken.get_or_insert(reason);
     }
 }
 
@@ -165,7 +193,6 @@ impl ThreadPoolExecutor {
         name_prefix: Option<String>,
         initializer: Option<Initializer>,
     ) -> Self {
-        let (sender, jobs) = crossbeam_channel::unbounded();
         let name_prefix = name_prefix.unwrap_or_else(|| {
             format!(
                 "ThreadPoolExecutor-{}",
@@ -175,15 +202,19 @@ impl ThreadPoolExecutor {
         ThreadPoolExecutor {
             shared: Arc::new(Shared {
                 state: Mutex::new(PoolState {
-                    sender: Some(sender),
+                    queue: VecDeque::new(),
+                    shutdown: false,
                     broken: None,
+                    sleeping: 0,
+                    spinning: false,
                     workers: Vec::new(),
                     started: 0,
                 }),
-                idle: AtomicUsize::new(0),
+                queued: AtomicUsize::new(0),
+                work_available: Condvar::new(),
+                idle: CachePadded::new(IdleThreads::new()),
                 initializer,
             }),
-            jobs,
             max_workers,
             name_prefix,
         }
@@ -192,25 +223,20 @@ impl ThreadPoolExecutor {
     /// Python's `_adjust_thread_count`: reuse an idle thread if there is one, else start a new
     /// one if the limit allows. Called with the pool lock held.
     fn adjust_thread_count(&self, state: &mut PoolState) -> Result<(), SubmitError> {
-        let claimed_idle = self
-            .shared
-            .idle
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |idle| {
-                idle.checked_sub(1)
-            })
-            .is_ok();
-        if claimed_idle || state.started >= self.max_workers {
+        if state.started >= self.max_workers || self.shared.idle.try_claim() {
             return Ok(());
         }
         let shared = Arc::clone(&self.shared);
-        let jobs = self.jobs.clone();
         let spawned = thread::Builder::new()
             .name(format!("{}_{}", self.name_prefix, state.started))
-            .spawn(move || worker::run(shared, jobs));
+            .spawn(move || worker::run(&shared));
         match spawned {
             Ok(handle) => {
                 state.workers.push(handle);
                 state.started += 1;
+                if state.started == self.max_workers {
+                    self.shared.idle.all_started();
+                }
                 Ok(())
             }
             // With no thread at all the task would wait forever: refuse it. Otherwise the
@@ -235,43 +261,56 @@ impl Executor for ThreadPoolExecutor {
         T: Send + 'static,
     {
         // Allocate before taking the lock, to keep the critical section short. On refusal the
-        // job is dropped after the guard (locals drop in reverse order), and its completer marks
-        // the unreachable future abandoned.
-        let (future, completer) = implementer::new_future();
-        let job: BoxedJob = Box::new(WorkItem { task, completer });
+        // job is dropped after the guard (locals drop in reverse order), failing the future
+        // nobody will ever see.
+        let (future, job) = QueuedJob::new(task);
         let mut state = self.shared.lock();
         if let Some(reason) = &state.broken {
             return Err(SubmitError::BrokenThreadPool {
                 reason: Arc::clone(reason),
             });
         }
-        if state.sender.is_none() {
+        if state.shutdown {
             return Err(SubmitError::Shutdown);
         }
         self.adjust_thread_count(&mut state)?;
-        match &state.sender {
-            // Cannot fail: `self.jobs` keeps a receiver alive as long as the pool exists.
-            Some(sender) => sender.send(job).map_err(|_| SubmitError::Shutdown)?,
-            None => return Err(SubmitError::Shutdown),
+        state.queue.push_back(job);
+        self.shared
+            .queued
+            .store(state.queue.len(), Ordering::Relaxed);
+        // A spinning worker will take the job without a wake-up system call.
+        let wake_one = !state.spinning && state.take_sleeper();
+        drop(state);
+        // Notify after unlocking, so the woken worker does not block at once on our lock.
+        if wake_one {
+            self.shared.work_available.notify_one();
         }
         Ok(future)
     }
 
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
-        let workers = {
+        let (workers, cancelled) = {
             let mut state = self.shared.lock();
-            state.sender = None;
-            if wait {
+            state.shutdown = true;
+            state.sleeping = 0;
+            let workers = if wait {
                 std::mem::take(&mut state.workers)
             } else {
                 Vec::new()
-            }
+            };
+            let cancelled = if cancel_futures {
+                self.shared.queued.store(0, Ordering::Relaxed);
+                std::mem::take(&mut state.queue)
+            } else {
+                VecDeque::new()
+            };
+            (workers, cancelled)
         };
-        if cancel_futures {
-            // Cancelling runs done-callbacks, user code: do it outside the pool lock.
-            while let Ok(job) = self.jobs.try_recv() {
-                job.cancel();
-            }
+        // Sleeping workers wake up, find the flag, and exit once the queue is empty.
+        self.shared.work_available.notify_all();
+        // Cancelling runs done-callbacks, user code: do it outside the pool lock.
+        for job in cancelled {
+            job.cancel();
         }
         // A task that shuts down its own pool must not join its own thread.
         let me = thread::current().id();
