@@ -10,6 +10,8 @@
 //! of threads is a perfectly good tool for a few dozen downloads, and why async I/O wins only when
 //! the count of simultaneous connections grows into the thousands.
 
+pub mod flags2;
+
 use std::sync::Arc;
 
 use executor_core::{Executor, Future, ThreadPoolExecutor, as_completed};
@@ -59,8 +61,11 @@ pub fn download_many(job: &Job) -> anyhow::Result<usize> {
 /// The `flags_threadpool_futures.py` version: `submit` + `as_completed` on 3 workers, only 5 codes,
 /// printing each future as it is scheduled and as it completes.
 ///
-/// With 3 workers and 5 tasks, the first three futures are already running when printed; the
-/// other two wait in the queue (`state=pending`).
+/// With 3 workers and 5 tasks, at most three futures can be running at once; the others wait in
+/// the queue. What the `Scheduled` lines show is a race: `submit` returns as soon as the task is
+/// queued, usually before a worker has picked it up, so even the first futures often print
+/// `state=pending` (in CPython the GIL hands over to the new worker thread sooner, so its run tends
+/// to show `state=running` for the first three).
 pub fn download_many_futures(job: &Job) -> anyhow::Result<usize> {
     let agent = http_agent(REQUEST_TIMEOUT);
     let shared_job = Arc::new(job.clone());
