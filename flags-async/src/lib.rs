@@ -9,6 +9,10 @@
 //!
 //! Run it with `cargo run -p flags-async`.
 
+pub mod flags2;
+pub mod flags2_executor;
+pub mod flags3;
+
 use flags_common::download::{
     DownloadError, MAX_BODY_BYTES, REQUEST_TIMEOUT, error_chain, flag_url,
 };

@@ -16,6 +16,7 @@ use crate::codes::POP20_CC;
 use crate::save::DEST_DIR;
 use crate::site::{DEFAULT_SEED, ServerChoice, Site};
 
+// ANCHOR: job
 /// Everything a `download_many` strategy needs: which flags, from where, and where to save them.
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -26,6 +27,7 @@ pub struct Job {
     /// Folder the flags are saved into (`downloaded/` by default).
     pub dest_dir: PathBuf,
 }
+// ANCHOR_END: job
 
 impl Job {
     /// The job the programs run: the 20 most populous countries, saved into `downloaded/`.
@@ -59,6 +61,7 @@ struct Args {
     seed: u64,
 }
 
+// ANCHOR: main
 /// Runs `download_many` on the 20 most populous countries and prints how long it took.
 ///
 /// This is the whole `main` of each first-generation program. `download_many` prints each code as
@@ -98,6 +101,7 @@ pub fn main(download_many: impl FnOnce(&Job) -> anyhow::Result<usize>) -> ExitCo
         }
     }
 }
+// ANCHOR_END: main
 
 /// Parses the command line, naming the program after the binary that runs (not this library).
 fn parse_args() -> Result<Args, clap::Error> {

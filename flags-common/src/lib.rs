@@ -16,14 +16,30 @@
 //! - [`harness`]: `main(download_many)`, the timing harness of `flags.py`.
 //! - [`verify`]: checking that a run saved every flag, whole and valid.
 //! - [`bench`]: timing a strategy against a server of fixed latency, for the bench binaries.
+//! - [`cli`]: the one command line of the flags2 and flags3 programs (`process_args`).
+//! - [`status`]: `DownloadStatus` and the `Counter` of each run.
+//! - [`report`]: the reports printed before and after a flags2 run.
+//! - [`progress`]: the progress bar, or one line per code in verbose mode.
+//! - [`interrupt`]: Ctrl-C as a flag the download loops check.
+//! - [`flags2`]: `main(download_many)` of `flags2_common.py`, the harness of the flags2 programs.
+//! - [`testing`]: what the flags2 tests of every style share (Ctrl-C a child, check the folder).
+//! - [`speed`]: running a flags2 program as a child process and measuring its time, CPU and memory.
 
 pub mod art;
 pub mod bench;
+pub mod cli;
 pub mod codes;
 pub mod countries;
 pub mod download;
+pub mod flags2;
 pub mod harness;
+pub mod interrupt;
+pub mod progress;
+pub mod report;
 pub mod save;
 pub mod server;
 pub mod site;
+pub mod speed;
+pub mod status;
+pub mod testing;
 pub mod verify;

@@ -7,6 +7,8 @@
 //!
 //! Run it with `cargo run -p flags-sequential` (it starts the built-in flag server itself).
 
+pub mod flags2;
+
 use std::time::Duration;
 
 use flags_common::download::{

@@ -1,7 +1,6 @@
 //! The thread-pool strategies against the built-in server: every flag arrives intact, and a failed
 //! download surfaces as an error instead of being lost in a worker thread.
 
-use flags_common::codes::POP20_CC;
 use flags_common::harness::Job;
 use flags_common::server::{FlagServer, ServerConfig};
 use flags_common::verify::{verify_downloads, verify_strategy};

@@ -1,0 +1,101 @@
+//! The flags2 async downloader saving through an executor: the twin of
+//! `flags2_asyncio_executor.py`. Identical to [`flags2`](crate::flags2) except for one line: the
+//! save is submitted to executor-core's [`ThreadPoolExecutor`] and its [`Future`](executor_core::Future)
+//! is `.await`ed, as `loop.run_in_executor` hands work to a `concurrent.futures` pool.
+//!
+//! Run it with `cargo run -p flags-async --bin flags2-async-executor -- -a -m 50`.
+
+use executor_core::{Executor, ThreadPoolExecutor};
+use flags_common::download::DownloadError;
+use flags_common::flags2::Flags2Job;
+use flags_common::progress::Progress;
+use flags_common::save::{SaveError, save_flag_in};
+use flags_common::status::Counter;
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use tokio::sync::Semaphore;
+
+use crate::flags2::Attempt;
+use crate::{get_flag, http_client};
+
+// ANCHOR: download_one
+/// Downloads one flag under the semaphore, then saves it on the executor's threads.
+async fn download_one(
+    client: &reqwest::Client,
+    run: &Flags2Job,
+    semaphore: &Semaphore,
+    executor: &ThreadPoolExecutor,
+    cc: &str,
+) -> Attempt {
+    let permit = semaphore.acquire().await.ok()?;
+    let image = match get_flag(client, &run.job.base_url, cc).await {
+        Ok(image) => image,
+        Err(err) => return Some(Err(err)),
+    };
+    drop(permit);
+    let dest = run.job.dest_dir.clone();
+    let filename = format!("{cc}.gif");
+    let target = dest.join(&filename);
+    let io_failure = |message: String| {
+        DownloadError::Save(SaveError::Io {
+            path: target.clone(),
+            source: std::io::Error::other(message),
+        })
+    };
+    // Changed from flags2: `submit` + `.await` instead of `spawn_blocking`. Awaiting an
+    // executor-core future parks this task until a pool thread completes it; the runtime thread
+    // meanwhile serves the other downloads.
+    let saved = match executor.submit(move || save_flag_in(&dest, &image, &filename)) {
+        Ok(future) => match future.await {
+            Ok(saved) => saved.map(drop).map_err(DownloadError::from),
+            Err(err) => Err(io_failure(err.to_string())),
+        },
+        Err(err) => Err(io_failure(err.to_string())),
+    };
+    Some(saved)
+}
+// ANCHOR_END: download_one
+
+/// Starts every download, consumes them as they complete, counts each outcome (see
+/// [`flags2::supervisor`](crate::flags2::supervisor) for the Ctrl-C handling).
+pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
+    let client = http_client()?;
+    let semaphore = Semaphore::new(run.concur_req);
+    // The default pool, min(32, cores + 4) threads, as `run_in_executor(None, ...)` uses.
+    let executor = ThreadPoolExecutor::default();
+    // `async move` blocks below take these references by copy, not the values themselves.
+    let (client, semaphore, executor) = (&client, &semaphore, &executor);
+    let mut to_do: FuturesUnordered<_> = run
+        .job
+        .codes
+        .iter()
+        .map(|cc| async move {
+            let attempt = download_one(client, run, semaphore, executor, cc).await;
+            (cc, attempt)
+        })
+        .collect();
+    let mut progress = Progress::new(to_do.len(), run.verbose);
+    let interrupted = run.interrupt.wait();
+    tokio::pin!(interrupted);
+    loop {
+        tokio::select! {
+            next = to_do.next() => match next {
+                Some((cc, Some(result))) => {
+                    progress.record(cc, &result);
+                }
+                Some((_, None)) => {}
+                None => break,
+            },
+            () = &mut interrupted, if !semaphore.is_closed() => semaphore.close(),
+        }
+    }
+    Ok(progress.finish())
+}
+
+/// Runs [`supervisor`] on a current-thread runtime, like `asyncio.run`.
+pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(supervisor(run))
+}

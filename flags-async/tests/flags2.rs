@@ -1,0 +1,167 @@
+//! `flags2-async`, `flags2-async-executor` and `flags3-async` as users run them: default
+//! concurrency, every code accounted for on LOCAL, seeded ERROR runs, and Ctrl-C.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use flags_common::codes::all_cc;
+use flags_common::countries::COUNTRIES;
+use flags_common::report::parse_final_report;
+use flags_common::status::Counter;
+use flags_common::testing::{not_tried, run_and_interrupt, whole_flags_only};
+use flags_common::verify::verify_downloads;
+
+const FLAGS2: [&str; 2] = ["flags2-async", "flags2-async-executor"];
+const ALL_STYLES: [&str; 3] = ["flags2-async", "flags2-async-executor", "flags3-async"];
+
+fn run(program: &str, dir: &Path, args: &[&str]) -> (Counter, String) {
+    let output = Command::cargo_bin(program)
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{program}: {stdout}");
+    let counter =
+        parse_final_report(&stdout).unwrap_or_else(|| panic!("{program}: no report in\n{stdout}"));
+    (counter, stdout)
+}
+
+#[test]
+fn the_default_is_5_requests_in_flight_and_max_req_is_capped_by_the_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    for program in ALL_STYLES {
+        let (_, stdout) = run(program, dir.path(), &["-l", "8"]);
+        assert!(
+            stdout.contains("\n5 concurrent connections will be used.\n"),
+            "{stdout}"
+        );
+        let (_, stdout) = run(program, dir.path(), &["-m", "5000", "BR", "CN", "IN"]);
+        assert!(
+            stdout.contains("\n3 concurrent connections will be used.\n"),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn every_code_on_local_finds_194_flags_and_482_missing() {
+    let every = Counter {
+        ok: 194,
+        not_found: 482,
+        errors: 0,
+    };
+    for program in FLAGS2 {
+        let dir = tempfile::tempdir().unwrap();
+        let (counter, _) = run(program, dir.path(), &["-e", "-m", "100"]);
+        assert_eq!(counter, every, "{program}");
+        verify_downloads(&dir.path().join("downloaded"), &all_cc()).unwrap();
+    }
+}
+
+#[test]
+fn flags3_saves_every_flag_under_its_country_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, _) = run("flags3-async", dir.path(), &["-e", "-m", "100"]);
+    assert_eq!(
+        counter,
+        Counter {
+            ok: 194,
+            not_found: 482,
+            errors: 0
+        }
+    );
+    let dest = dir.path().join("downloaded");
+    assert_eq!(whole_flags_only(&dest).unwrap(), 194);
+    for country in COUNTRIES {
+        let path = dest.join(format!("{}.gif", country.country.replace(' ', "_")));
+        let saved = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            Some(saved.as_slice()),
+            flags_common::art::flag_gif(country.iso_cc)
+        );
+    }
+}
+
+#[test]
+fn the_error_server_with_a_seed_gives_the_sequential_counts() {
+    // The same numbers as flags-sequential's test: the server's dice follow each path, so the
+    // order in which concurrent requests arrive changes nothing. flags3 also asks for metadata,
+    // which rolls its own dice, so it is checked for adding up only.
+    for program in FLAGS2 {
+        let (counter, _) = run(
+            program,
+            tempfile::tempdir().unwrap().path(),
+            &["-s", "ERROR", "--seed", "7", "-a", "-l", "12"],
+        );
+        let expected = Counter {
+            ok: 10,
+            not_found: 0,
+            errors: 2,
+        };
+        assert_eq!(counter, expected, "{program}");
+    }
+}
+
+#[test]
+fn the_error_server_at_high_concurrency_still_accounts_for_every_code() {
+    for program in ALL_STYLES {
+        let dir = tempfile::tempdir().unwrap();
+        let (counter, _) = run(
+            program,
+            dir.path(),
+            &["-s", "ERROR", "--seed", "11", "-a", "-m", "200"],
+        );
+        assert_eq!(counter.total(), 194, "{program}");
+        assert!(
+            counter.errors > 0 && counter.ok > 0,
+            "{program}: {counter:?}"
+        );
+        assert_eq!(
+            whole_flags_only(&dir.path().join("downloaded")).unwrap(),
+            counter.ok
+        );
+    }
+}
+
+/// Ctrl-C after the header: the downloads holding a permit finish, the others never start.
+fn ctrl_c_stops_cleanly_with_a_report(program: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = assert_cmd::cargo::cargo_bin(program);
+    let run = run_and_interrupt(&path, &["-s", "DELAY", "-a", "-m", "10"], dir.path()).unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(130),
+        "{program}: {}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let counter = parse_final_report(&run.stdout).expect("a final report");
+    assert_eq!(
+        counter.total() + not_tried(&run.stdout),
+        194,
+        "{}",
+        run.stdout
+    );
+    assert!(not_tried(&run.stdout) > 0, "{}", run.stdout);
+    assert_eq!(
+        whole_flags_only(&dir.path().join("downloaded")).unwrap(),
+        counter.ok
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_delay_run_stops_flags2_async_cleanly() {
+    ctrl_c_stops_cleanly_with_a_report("flags2-async");
+}
+
+#[test]
+fn ctrl_c_during_a_delay_run_stops_flags2_async_executor_cleanly() {
+    ctrl_c_stops_cleanly_with_a_report("flags2-async-executor");
+}
+
+#[test]
+fn ctrl_c_during_a_delay_run_stops_flags3_async_cleanly() {
+    ctrl_c_stops_cleanly_with_a_report("flags3-async");
+}

@@ -1,0 +1,127 @@
+//! `flags3-async` against a hostile server: every `metadata.json` tries something different
+//! (path traversal, absolute paths, control characters, an empty or 10,000-character name, broken
+//! JSON, a wrong type, a 10 MB+ body). Nothing may be written outside `downloaded/`, nothing may
+//! crash, and every code must still be counted.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use flags_common::report::parse_final_report;
+use flags_common::status::Counter;
+
+/// (code, metadata body, should it be saved?)
+fn hostile_metadata() -> Vec<(&'static str, String, bool)> {
+    let json = |country: &str| serde_json::json!({ "country": country }).to_string();
+    vec![
+        ("aa", json("../../evil"), false),
+        ("ab", json("/tmp/evil"), false),
+        ("ac", json("..\\..\\evil"), false),
+        ("ad", json(".."), false),
+        ("ae", json("evil\u{0}nul"), false),
+        ("af", json("evil\nnewline\u{1b}[31m"), false),
+        ("ag", json(""), false),
+        ("ah", json(&"e".repeat(10_000)), false),
+        ("ai", r#"{"country": "evil"#.to_owned(), false),
+        ("aj", r#"{"country": 42}"#.to_owned(), false),
+        ("ak", r#"["country", "evil"]"#.to_owned(), false),
+        ("al", r#"{"name": "evil"}"#.to_owned(), false),
+        (
+            "am",
+            format!(r#"{{"country": "{}"}}"#, "e".repeat(11 * 1024 * 1024)),
+            false,
+        ),
+        ("an", json(".evil.part"), false),
+        ("ao", json("C:evil"), false),
+        ("ap", json("Côte d'Ivoire"), true),
+        ("aq", json("United States"), true),
+    ]
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn hostile_country_names_write_nothing_outside_downloaded_and_are_counted() {
+    let mut server = mockito::Server::new();
+    let gif = flags_common::art::flag_gif("BR").unwrap();
+    let cases = hostile_metadata();
+    let mut codes = Vec::new();
+    for (cc, body, _) in &cases {
+        server
+            .mock("GET", format!("/flags/{cc}/{cc}.gif").as_str())
+            .with_body(gif)
+            .create();
+        server
+            .mock("GET", format!("/flags/{cc}/metadata.json").as_str())
+            .with_body(body)
+            .create();
+        codes.push(cc.to_ascii_uppercase());
+    }
+    let root = tempfile::tempdir().unwrap();
+    let work = root.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let url = format!("{}/flags", server.url());
+    let output = Command::cargo_bin("flags3-async")
+        .unwrap()
+        .current_dir(&work)
+        .args(["-v", "-m", "4", "-s", &url])
+        .args(&codes)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+
+    let saved = cases.iter().filter(|(_, _, ok)| *ok).count();
+    assert_eq!(
+        parse_final_report(&stdout),
+        Some(Counter {
+            ok: saved,
+            not_found: 0,
+            errors: cases.len() - saved
+        }),
+        "{stdout}"
+    );
+    let mut files: Vec<String> = files_under(root.path())
+        .iter()
+        .map(|p| p.strip_prefix(root.path()).unwrap().display().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "work/downloaded/Côte_d'Ivoire.gif",
+            "work/downloaded/United_States.gif"
+        ]
+    );
+    for (cc, _, ok) in &cases {
+        let cc = cc.to_ascii_uppercase();
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{cc} ")))
+            .unwrap();
+        assert_eq!(line == format!("{cc} OK"), *ok, "{line}");
+        // Error lines stay on one line and short, whatever the server sent.
+        assert!(line.len() < 400, "{cc}: {} bytes", line.len());
+    }
+    assert!(stdout.contains("AI error: bad metadata from"), "{stdout}");
+    assert!(stdout.contains("not valid JSON"), "{stdout}");
+    assert!(
+        stdout.contains("\"country\" is a number, not a string"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("expected a JSON object, got an array"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("AM error: response from"), "{stdout}");
+}

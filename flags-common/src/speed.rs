@@ -1,0 +1,156 @@
+//! Measuring a flags2 program from outside: run it as a child process and read its wall time,
+//! CPU time and peak memory from the kernel (`wait4`'s `rusage`), for the speed benchmarks.
+//!
+//! Measuring a child rather than calling `download_many` in-process keeps the flag server's own
+//! CPU and memory out of the figures: the benchmark runs the server, the child only downloads,
+//! as the Python figures were taken against a separate server.
+
+use std::io::{self, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What one run of a child process cost.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// From spawn to exit, including process start-up.
+    pub wall: Duration,
+    /// User plus system CPU time of the child (all its threads).
+    pub cpu: Duration,
+    /// Peak resident memory of the child, in KiB (`ru_maxrss` on Linux).
+    pub max_rss_kib: u64,
+    /// What the child printed on stdout.
+    pub stdout: String,
+    /// True when the child exited with status 0.
+    pub success: bool,
+}
+
+/// Runs `command` to the end, capturing stdout (stderr is discarded), and measures it.
+#[cfg(unix)]
+pub fn measure(command: &mut Command) -> io::Result<Measured> {
+    let t0 = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut stdout = String::new();
+    // Read to the end before waiting, or a child with a full pipe would never exit.
+    if let Some(mut pipe) = child.stdout.take() {
+        pipe.read_to_string(&mut stdout)?;
+    }
+    let pid = libc::pid_t::try_from(child.id())
+        .map_err(|_| io::Error::other("process id out of range"))?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: all-zero bytes are a valid `rusage` (a struct of integers).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // `std::process::Child::wait` cannot return the child's rusage, so reap it ourselves.
+    // SAFETY: `status` and `usage` are valid, writable, and outlive the call; `pid` is our own
+    // child, not yet reaped (we never called `wait` on `child`).
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = t0.elapsed();
+    if reaped != pid {
+        return Err(io::Error::last_os_error());
+    }
+    let seconds = |tv: libc::timeval| {
+        Duration::from_secs(u64::try_from(tv.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(tv.tv_usec).unwrap_or(0))
+    };
+    Ok(Measured {
+        wall,
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        stdout,
+        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    })
+}
+
+/// The `Elapsed time: X.XXs` a flags2 program reports (its own timing of the downloads alone).
+///
+/// ```
+/// let elapsed = flags_common::speed::reported_elapsed("x\nElapsed time: 0.12s\n").unwrap();
+/// assert_eq!(elapsed.as_millis(), 120);
+/// ```
+pub fn reported_elapsed(stdout: &str) -> Option<Duration> {
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("Elapsed time: "))
+        .and_then(|rest| rest.strip_suffix('s'))
+        .and_then(|seconds| seconds.parse::<f64>().ok())
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+}
+
+/// The flags2 speed figures of one program, printed as a table: `-e -m 100` against an instant
+/// server (wall, CPU, CPU per request), `-a -m 194` and `-e -m 1000` against a fixed 0.1 s delay
+/// (ratio to the 0.1 s floor, peak memory). `rounds` runs of each; medians are reported.
+///
+/// The server runs in this process and the program in a child, so the figures are the client's
+/// alone. Every run must account for every code with no errors, or this returns an error.
+#[cfg(unix)]
+pub fn flags2_figures(style: &str, program: &Path, rounds: usize) -> anyhow::Result<()> {
+    use crate::server::{Delay, FlagServer, ServerConfig};
+
+    crate::flags2::raise_open_files_limit();
+    // Draw every flag now, so the first run does not pay for the drawings.
+    for cc in crate::codes::all_cc() {
+        let _ = crate::art::flag_gif(cc);
+    }
+    let instant = FlagServer::start(ServerConfig::default())?;
+    let slow = FlagServer::start(ServerConfig {
+        delay: Delay::Fixed(Duration::from_millis(100)),
+        ..ServerConfig::default()
+    })?;
+    let floor = Duration::from_millis(100);
+    println!("\n{style}: {}", program.display());
+    let scenarios: [(&str, &FlagServer, &[&str], Option<Duration>); 3] = [
+        ("-e -m 100, no delay", &instant, &["-e", "-m", "100"], None),
+        ("-a -m 194, 0.1 s", &slow, &["-a", "-m", "194"], Some(floor)),
+        (
+            "-e -m 1000, 0.1 s",
+            &slow,
+            &["-e", "-m", "1000"],
+            Some(floor),
+        ),
+    ];
+    for (label, server, args, floor) in scenarios {
+        let mut runs = Vec::new();
+        for _ in 0..rounds.max(1) {
+            let dir = tempfile::tempdir()?;
+            let measured = measure(
+                Command::new(program)
+                    .args(["-s", &server.base_url()])
+                    .args(args)
+                    .current_dir(dir.path()),
+            )?;
+            let counter = crate::report::parse_final_report(&measured.stdout);
+            let requested = if args.contains(&"-e") { 676 } else { 194 };
+            anyhow::ensure!(
+                measured.success
+                    && counter.is_some_and(|c| c.errors == 0 && c.total() == requested),
+                "{style} {label}: not every code accounted for without errors:\n{}",
+                measured.stdout
+            );
+            runs.push(measured);
+        }
+        runs.sort_by_key(|m| m.wall);
+        let median = &runs[runs.len() / 2];
+        let elapsed = reported_elapsed(&median.stdout).unwrap_or(median.wall);
+        let requests = if args.contains(&"-e") { 676.0 } else { 194.0 };
+        let ratio = floor.map_or(String::new(), |floor| {
+            format!(
+                ", {:.2}x the {:.1} s floor",
+                elapsed.as_secs_f64() / floor.as_secs_f64(),
+                floor.as_secs_f64()
+            )
+        });
+        println!(
+            "  {label:22} downloads {:.3} s{ratio}; process wall {:.3} s, CPU {:.3} s ({:.3} ms per request), peak RSS {:.1} MiB",
+            elapsed.as_secs_f64(),
+            median.wall.as_secs_f64(),
+            median.cpu.as_secs_f64(),
+            median.cpu.as_secs_f64() * 1000.0 / requests,
+            median.max_rss_kib as f64 / 1024.0,
+        );
+    }
+    Ok(())
+}

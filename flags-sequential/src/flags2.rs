@@ -1,0 +1,32 @@
+//! The flags2 sequential downloader: the twin of `flags2_sequential.py`. One request at a time,
+//! but every outcome is counted (404 = not found; any other failure = error) instead of the first
+//! failure ending the run, with a progress bar and Ctrl-C handling.
+//!
+//! Run it with `cargo run -p flags-sequential --bin flags2-sequential -- -s ERROR -v`.
+
+use flags_common::download::REQUEST_TIMEOUT;
+use flags_common::flags2::Flags2Job;
+use flags_common::progress::Progress;
+use flags_common::status::Counter;
+
+use crate::{download_one, http_agent};
+
+// ANCHOR: download_many
+/// Downloads the job's codes in order, counting each outcome.
+///
+/// The download itself is the first-generation [`download_one`], unchanged; what is new is that
+/// its error is a value to count, not a reason to stop. Ctrl-C is checked before each download:
+/// the one in flight (at most [`REQUEST_TIMEOUT`]) is allowed to finish, so its file is whole.
+pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
+    let agent = http_agent(REQUEST_TIMEOUT);
+    let mut progress = Progress::new(run.job.codes.len(), run.verbose);
+    for cc in &run.job.codes {
+        if run.interrupt.is_set() {
+            break;
+        }
+        let result = download_one(&agent, &run.job, cc);
+        progress.record(cc, &result);
+    }
+    Ok(progress.finish())
+}
+// ANCHOR_END: download_many

@@ -1,0 +1,86 @@
+//! The flags2 thread-pool downloader: the twin of `flags2_threadpool.py`. `submit` every download
+//! to a pool of `-m` threads, then consume them with `as_completed`, counting each outcome and
+//! moving the progress bar as they finish, in whatever order that is.
+//!
+//! Run it with `cargo run -p flags-threadpool --bin flags2-threadpool -- -a -m 100`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use executor_core::{Executor, Future, FutureError, ThreadPoolExecutor, as_completed};
+use flags_common::download::{DownloadError, REQUEST_TIMEOUT};
+use flags_common::flags2::Flags2Job;
+use flags_common::harness::Job;
+use flags_common::interrupt::Interrupt;
+use flags_common::progress::Progress;
+use flags_common::status::Counter;
+use flags_sequential::http_agent;
+
+/// What a task returns: `None` when Ctrl-C came before it started, so it never tried.
+type Attempt = Option<Result<(), DownloadError>>;
+
+// ANCHOR: download_many
+/// Downloads the job's codes on a pool of `concur_req` threads, counting each outcome.
+///
+/// `to_do_map` maps each future to its code, as in the Python script: `as_completed` hands back
+/// futures, and a future that failed (a panicking task) has no result to read the code from.
+#[expect(
+    clippy::mutable_key_type,
+    reason = "futures hash by address, which their interior mutability never changes"
+)]
+pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
+    let agent = http_agent(REQUEST_TIMEOUT);
+    let job = Arc::new(run.job.clone());
+    let executor = ThreadPoolExecutor::new(run.concur_req)?;
+    let mut to_do_map: HashMap<Future<Attempt>, &str> = HashMap::new();
+    for cc in &run.job.codes {
+        let (agent, job, interrupt) = (agent.clone(), Arc::clone(&job), run.interrupt.clone());
+        let code = cc.clone();
+        let future = executor
+            .submit(move || download_unless_interrupted(&agent, &job, &code, &interrupt))?;
+        to_do_map.insert(future, cc);
+    }
+
+    let mut progress = Progress::new(to_do_map.len(), run.verbose);
+    let mut cancelled_the_rest = false;
+    for future in as_completed(to_do_map.keys(), None) {
+        // With no timeout, `as_completed` never gives up: this `?` cannot fire.
+        let future = future?;
+        let cc = to_do_map[future];
+        match future.result(None) {
+            Ok(Some(result)) => {
+                progress.record(cc, result);
+            }
+            // Never started: Ctrl-C came first.
+            Ok(None) | Err(FutureError::Cancelled) => {}
+            // The task panicked or the pool broke: still an outcome for this code.
+            Err(err) => progress.record_error(cc, &err),
+        }
+        if run.interrupt.is_set() && !cancelled_the_rest {
+            // Python's `cancel()` on every future: the queued ones are dropped unrun, the running
+            // ones refuse and finish normally (a blocking request cannot be cut short).
+            for pending in to_do_map.keys() {
+                pending.cancel();
+            }
+            cancelled_the_rest = true;
+        }
+    }
+    Ok(progress.finish())
+    // `executor` is dropped here: it waits for the workers, all idle by now.
+}
+// ANCHOR_END: download_many
+
+/// One task: skip if Ctrl-C came while it sat in the queue, else download as the sequential
+/// version does. Checking here closes the gap between Ctrl-C and the main thread's next chance to
+/// cancel the queue (it may be blocked in `as_completed` for a whole request time).
+fn download_unless_interrupted(
+    agent: &ureq::Agent,
+    job: &Job,
+    cc: &str,
+    interrupt: &Interrupt,
+) -> Attempt {
+    if interrupt.is_set() {
+        return None;
+    }
+    Some(flags_sequential::download_one(agent, job, cc))
+}

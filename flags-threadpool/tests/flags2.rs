@@ -1,0 +1,119 @@
+//! `flags2-threadpool` as users run it: its default and capped concurrency, every code accounted
+//! for on LOCAL, seeded ERROR runs, and Ctrl-C. (The shared command line is tested as a table in
+//! flags-sequential's `flags2_cli.rs`.)
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use flags_common::codes::all_cc;
+use flags_common::report::parse_final_report;
+use flags_common::status::Counter;
+use flags_common::testing::{not_tried, run_and_interrupt, whole_flags_only};
+use flags_common::verify::verify_downloads;
+
+fn run(dir: &Path, args: &[&str]) -> (Counter, String) {
+    let output = Command::cargo_bin("flags2-threadpool")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let counter = parse_final_report(&stdout).unwrap_or_else(|| panic!("no report in\n{stdout}"));
+    (counter, stdout)
+}
+
+#[test]
+fn concurrency_is_the_smallest_of_max_req_the_default_30_and_the_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, stdout) = run(dir.path(), &[]);
+    assert!(
+        stdout.contains("\n20 concurrent connections will be used.\n"),
+        "{stdout}"
+    );
+    let (_, stdout) = run(dir.path(), &["-e", "-l", "40"]);
+    assert!(
+        stdout.contains("\n30 concurrent connections will be used.\n"),
+        "{stdout}"
+    );
+    let (_, stdout) = run(dir.path(), &["-a", "-m", "5000"]);
+    assert!(
+        stdout.contains("\n194 concurrent connections will be used.\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn every_code_on_local_finds_194_flags_and_482_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, _) = run(dir.path(), &["-e", "-m", "100"]);
+    assert_eq!(
+        counter,
+        Counter {
+            ok: 194,
+            not_found: 482,
+            errors: 0
+        }
+    );
+    verify_downloads(&dir.path().join("downloaded"), &all_cc()).unwrap();
+}
+
+#[test]
+fn the_error_server_with_a_seed_gives_the_sequential_counts() {
+    // The same numbers as flags-sequential's test: the server's dice follow the path, not the
+    // order in which 12 concurrent requests happen to arrive.
+    let (counter, _) = run(
+        tempfile::tempdir().unwrap().path(),
+        &["-s", "ERROR", "--seed", "7", "-a", "-l", "12"],
+    );
+    assert_eq!(
+        counter,
+        Counter {
+            ok: 10,
+            not_found: 0,
+            errors: 2
+        }
+    );
+}
+
+#[test]
+fn the_error_server_at_high_concurrency_still_accounts_for_every_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, _) = run(
+        dir.path(),
+        &["-s", "ERROR", "--seed", "11", "-a", "-m", "200"],
+    );
+    assert_eq!(counter.total(), 194);
+    assert!(counter.errors > 0 && counter.ok > 0, "{counter:?}");
+    assert_eq!(
+        whole_flags_only(&dir.path().join("downloaded")).unwrap(),
+        counter.ok
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_delay_run_stops_cleanly_with_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = assert_cmd::cargo::cargo_bin("flags2-threadpool");
+    let run = run_and_interrupt(&program, &["-s", "DELAY", "-a", "-m", "10"], dir.path()).unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(130),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let counter = parse_final_report(&run.stdout).expect("a final report");
+    assert_eq!(
+        counter.total() + not_tried(&run.stdout),
+        194,
+        "{}",
+        run.stdout
+    );
+    assert!(not_tried(&run.stdout) > 0, "{}", run.stdout);
+    assert_eq!(
+        whole_flags_only(&dir.path().join("downloaded")).unwrap(),
+        counter.ok
+    );
+}
