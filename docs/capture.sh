@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Regenerates the sample runs the book shows (docs/src/runs/*.txt) by running the real programs.
+#
+#   docs/capture.sh            # every program that exists in this checkout
+#   docs/capture.sh flags-async demo_executor_map   # only these runs (names as in the files)
+#
+# Each file starts with the command a student types, then what the program printed (stdout and
+# stderr, in order). Programs run in a fresh temporary folder, so their `downloaded/` folders
+# never touch the repository, and against the built-in server with the default seed (or the
+# seed given below), so the *outcomes* repeat from run to run. The *timings* do not: they
+# belong to the machine that ran this script, and the pages say so.
+set -euo pipefail
+
+DOCS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$DOCS")"
+RUNS="$DOCS/src/runs"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CARGO_TERM_COLOR=never
+mkdir -p "$RUNS"
+
+wanted=("$@")
+want() { (( ${#wanted[@]} == 0 )) || [[ " ${wanted[*]} " == *" $1 "* ]]; }
+
+# True if package $1 declares a binary or example named $2 (so pages for work in progress can
+# be captured as soon as the program lands, and skipped until then).
+has_target() {
+    local manifest="$ROOT/$1/Cargo.toml"
+    [[ -f "$manifest" ]] || return 1
+    grep -q "name = \"$2\"" "$manifest" && return 0
+    [[ -f "$ROOT/$1/src/bin/$2.rs" || -f "$ROOT/$1/examples/$2.rs" ]] && return 0
+    # The package's default binary is named after the package.
+    [[ "$1" == "$2" && -f "$ROOT/$1/src/main.rs" ]]
+}
+
+# capture NAME PACKAGE KIND(bin|example) TARGET [ARGS...]
+capture() {
+    local name=$1 package=$2 kind=$3 target=$4
+    shift 4
+    want "$name" || return 0
+    if ! has_target "$package" "$target"; then
+        echo "skip  $name ($package has no $kind $target yet)"
+        return 0
+    fi
+    local shown="cargo run -p $package" program="$CARGO_TARGET_DIR/debug/$target"
+    if [[ $kind == example ]]; then
+        shown+=" --example $target"
+        program="$CARGO_TARGET_DIR/debug/examples/$target"
+    elif [[ $target != "$package" ]]; then
+        shown+=" --bin $target"
+    fi
+    (( $# )) && shown+=" -- $*"
+    echo "run   $name: $shown"
+    local work status=0
+    work="$(mktemp -d)"
+    {
+        echo "\$ $shown"
+        (cd "$work" && "$program" "$@" 2>&1) || status=$?
+        (( status == 0 )) || echo "[exit status $status]"
+    } >"$RUNS/$name.txt"
+    # Charts a program drew (the race writes race/*.svg) are kept beside the run, for the pages.
+    local chart
+    for chart in "$work"/race/*.svg; do
+        [[ -f "$chart" ]] && cp "$chart" "$RUNS/$name-$(basename "$chart")"
+    done
+    rm -rf "$work"
+}
+
+# One build for every program, with the workspace's feature set (the one `cargo run` and the
+# tests use), so nothing is compiled twice; then the binaries run directly, and compiler output
+# never lands in a sample.
+only_examples=1
+for name in "${wanted[@]+"${wanted[@]}"}"; do
+    [[ " two_futures no_gil proc_pool " == *" $name "* ]] || only_examples=0
+done
+if (( ${#wanted[@]} == 0 || ! only_examples )); then
+    echo "build the workspace's programs"
+    cargo build --quiet --manifest-path "$ROOT/Cargo.toml" --workspace --bins --example demo_executor_map
+fi
+
+# The first-generation programs (flags.py, flags_threadpool.py, ...): default server profile
+# (0.1-0.3 s per request), default seed.
+capture flags-sequential          flags-sequential bin flags-sequential
+capture flags-threadpool          flags-threadpool bin flags-threadpool
+capture flags-threadpool-futures  flags-threadpool bin flags-threadpool-futures
+capture flags-async               flags-async      bin flags-async
+# Errors end the first-generation programs: a quarter of the requests fail on this server.
+capture flags-sequential-error    flags-sequential bin flags-sequential -s ERROR
+# Overhead only: no delay at all.
+capture flags-threadpool-local    flags-threadpool bin flags-threadpool -s LOCAL
+# map in slow motion (about 5 s).
+capture demo_executor_map         executor-core    example demo_executor_map
+
+# The flags2 programs (progress, error handling, --max-req): captured once they exist.
+capture flags2-sequential         flags-sequential bin flags2-sequential -s ERROR --seed 7
+capture flags2-threadpool         flags-threadpool bin flags2-threadpool -s ERROR --seed 7 -v
+capture flags2-async              flags-async      bin flags2-async      -s ERROR --seed 7
+capture flags2-async-executor     flags-async      bin flags2-async-executor -s ERROR --seed 7
+capture flags3-async              flags-async      bin flags3-async      -s ERROR --seed 7 -v
+
+# The race (flags-race): the three styles side by side against a fixed 0.1 s delay, with the
+# timeline of the last round; then the sweep over -m. Debug builds, like the other runs.
+capture race                      flags-race       bin race --rounds 3 --timeline
+capture race-sweep                flags-race       bin race --sweep --rounds 1
+
+# The book's own small programs in docs/examples (a separate workspace, like the exercises).
+for example in two_futures no_gil proc_pool; do
+    want "$example" || continue
+    echo "run   $example: cargo run --example $example (in docs/)"
+    cargo build --quiet --manifest-path "$DOCS/Cargo.toml" --example "$example"
+    {
+        echo "\$ cargo run --example $example"
+        if [[ $example == proc_pool ]]; then
+            # CPU-bound timings mean little without the machine's size and how busy it was.
+            echo "[captured on $(nproc 2>/dev/null || echo '?') cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown), debug build]"
+        fi
+        "$CARGO_TARGET_DIR/debug/examples/$example" 2>&1
+    } >"$RUNS/$example.txt"
+done
+
+echo "sample runs written to ${RUNS#"$ROOT"/}"

@@ -1,0 +1,204 @@
+//! Exercise 11 · flags3 against a hostile server: chained requests that survive bad answers
+//! (follows `flags3_asyncio.py`, which asks for `metadata.json` before each flag).
+//!
+//! `country_name` fetches `{base_url}/{cc}/metadata.json` (lower-case code) and returns its
+//! `"country"` field. The server in the tests is hostile: it answers 404s, sends HTML where JSON
+//! belongs, leaves fields out, streams a body that never ends, or never answers at all. Turn
+//! each of these into the right `MetaError` without panicking, without reading more than `limit`
+//! bytes, and without hanging (the client given to you already has a timeout).
+//! Then `download_with_name` chains the two requests: the name first, then the flag.
+//!
+//! Test it: `cargo test --bin ex11_hostile_server` (in `docs/`). Run it:
+//! `cargo run --bin ex11_hostile_server`. Hints: `docs/info.toml` or the book's exercise page.
+
+/// Why the metadata of one country could not be read.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+enum MetaError {
+    #[error("HTTP error {0}")]
+    Http(u16),
+    #[error("the server took too long")]
+    Timeout,
+    #[error("the answer is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the answer is not the JSON we expect: {0}")]
+    BadJson(String),
+    #[error("no usable HTTP answer: {0}")]
+    Transport(String),
+}
+
+impl From<reqwest::Error> for MetaError {
+    fn from(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            MetaError::Timeout
+        } else if let Some(status) = error.status() {
+            MetaError::Http(status.as_u16())
+        } else {
+            MetaError::Transport(error.to_string())
+        }
+    }
+}
+
+// ANCHOR: task
+/// Fetches `metadata.json` for `cc` and returns the country's name.
+async fn country_name(
+    client: &reqwest::Client,
+    base_url: &str,
+    cc: &str,
+    limit: usize,
+) -> Result<String, MetaError> {
+    // TODO: GET the metadata URL and check the status. Read the body chunk by chunk, refusing
+    // more than `limit` bytes. Parse it with `serde_json` and return the "country" string.
+    todo!()
+}
+
+/// The flags3 chain: the country's name, then its flag.
+async fn download_with_name(
+    client: &reqwest::Client,
+    base_url: &str,
+    cc: &str,
+) -> anyhow::Result<(String, Vec<u8>)> {
+    // TODO: First the name with `country_name`, then the image with `flags_async::get_flag`.
+    todo!()
+}
+// ANCHOR_END: task
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let server = flags_common::server::FlagServer::start(Default::default())?;
+    let client = flags_async::http_client()?;
+    for cc in ["BR", "CN", "XX"] {
+        match download_with_name(&client, &server.base_url(), cc).await {
+            Ok((name, image)) => println!("{cc}: {name}, {} bytes", image.len()),
+            Err(error) => println!("{cc}: {error:#}"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    const LIMIT: usize = 64 * 1024;
+
+    /// A server that misbehaves on purpose, chosen by the country code in the path.
+    async fn hostile_server() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(answer(stream));
+            }
+        });
+        format!("http://{addr}/flags")
+    }
+
+    async fn answer(mut stream: TcpStream) {
+        let mut request = Vec::new();
+        let mut buf = [0; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => request.extend_from_slice(&buf[..n]),
+            }
+        }
+        let request = String::from_utf8_lossy(&request);
+        let path = request.split(' ').nth(1).unwrap_or("");
+        let reply = |status: &str, body: &str| {
+            format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        let text = match path {
+            "/flags/br/metadata.json" => {
+                reply("200 OK", r#"{"iso_cc": "BR", "country": "Brazil"}"#)
+            }
+            "/flags/nj/metadata.json" => reply("200 OK", "<html>surprise</html>"),
+            "/flags/nf/metadata.json" => reply("200 OK", r#"{"iso_cc": "NF"}"#),
+            "/flags/nn/metadata.json" => reply("200 OK", r#"{"country": 42}"#),
+            "/flags/big/metadata.json" => {
+                // No Content-Length: the body goes on until the client gives up.
+                let head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'{'; 16 * 1024];
+                while stream.write_all(&chunk).await.is_ok() {}
+                return;
+            }
+            "/flags/hang/metadata.json" => {
+                // Never answer; keep the connection open until the test is over.
+                std::future::pending::<()>().await;
+                return;
+            }
+            _ => reply("404 Not Found", "not here"),
+        };
+        let _ = stream.write_all(text.as_bytes()).await;
+    }
+
+    fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            // Generous for a loaded CI machine; only the silent server ever reaches it.
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn reads_the_country_name() {
+        let base = hostile_server().await;
+        assert_eq!(
+            country_name(&client(), &base, "BR", LIMIT).await,
+            Ok("Brazil".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_404_is_an_http_error() {
+        let base = hostile_server().await;
+        assert_eq!(
+            country_name(&client(), &base, "XX", LIMIT).await,
+            Err(MetaError::Http(404))
+        );
+    }
+
+    #[tokio::test]
+    async fn html_or_missing_fields_are_bad_json() {
+        let base = hostile_server().await;
+        for cc in ["NJ", "NF", "NN"] {
+            let outcome = country_name(&client(), &base, cc, LIMIT).await;
+            assert!(
+                matches!(outcome, Err(MetaError::BadJson(_))),
+                "{cc}: {outcome:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_endless_body_stops_at_the_limit() {
+        let base = hostile_server().await;
+        let outcome = country_name(&client(), &base, "big", LIMIT).await;
+        assert_eq!(outcome, Err(MetaError::TooLarge(LIMIT)));
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_times_out() {
+        let base = hostile_server().await;
+        let outcome = country_name(&client(), &base, "hang", LIMIT).await;
+        assert_eq!(outcome, Err(MetaError::Timeout));
+    }
+
+    #[tokio::test]
+    async fn chains_name_and_flag_on_the_real_server() {
+        let server = flags_common::server::FlagServer::start(Default::default()).unwrap();
+        let (name, image) = download_with_name(&client(), &server.base_url(), "BR")
+            .await
+            .unwrap();
+        assert_eq!(name, "Brazil");
+        assert!(image.starts_with(b"GIF8"));
+    }
+}

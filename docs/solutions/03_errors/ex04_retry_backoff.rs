@@ -1,0 +1,183 @@
+//! Exercise 4 · Retry with exponential backoff against the ERROR server (the server side is
+//! `slow_server.py`'s error rate; the flags2 scripts report errors but never retry).
+//!
+//! Write `is_retryable`, which tells a passing failure (418, 429, any 5xx, a timeout, a broken
+//! connection) from a permanent one (404 and other 4xx, a body too large, a failed save), and
+//! `retry`, which calls `attempt` until it succeeds, fails permanently, or has been tried
+//! `max_attempts` times. Before try n + 1 it calls `sleep` with `first_delay * 2^(n-1)`,
+//! never more than `max_delay`. `sleep` is a parameter so the tests can record the delays
+//! instead of waiting them out.
+//!
+//! Test it: `cargo test --bin ex04_retry_backoff` (in `docs/`). Run it:
+//! `cargo run --bin ex04_retry_backoff`. Hints: `docs/info.toml` or the book's exercise page.
+
+use std::time::Duration;
+
+use flags_common::download::DownloadError;
+
+/// How often and how patiently to retry.
+#[derive(Debug, Clone, Copy)]
+struct Backoff {
+    first_delay: Duration,
+    max_delay: Duration,
+    max_attempts: u32,
+}
+
+// ANCHOR: task
+/// True for failures that another try may cure.
+fn is_retryable(error: &DownloadError) -> bool {
+    match error {
+        DownloadError::Http { status, .. } => *status == 418 || *status == 429 || *status >= 500,
+        DownloadError::Timeout { .. } | DownloadError::Transport { .. } => true,
+        DownloadError::TooLarge { .. } | DownloadError::Save(_) => false,
+    }
+}
+
+/// Calls `attempt` until it succeeds, fails for good, or `policy.max_attempts` tries are spent.
+fn retry<T>(
+    policy: &Backoff,
+    mut sleep: impl FnMut(Duration),
+    mut attempt: impl FnMut() -> Result<T, DownloadError>,
+) -> Result<T, DownloadError> {
+    let mut delay = policy.first_delay;
+    let mut tries = 1;
+    loop {
+        match attempt() {
+            Ok(value) => return Ok(value),
+            Err(error) if !is_retryable(&error) || tries >= policy.max_attempts => {
+                return Err(error);
+            }
+            Err(_) => {
+                sleep(delay.min(policy.max_delay));
+                delay = delay.saturating_mul(2);
+                tries += 1;
+            }
+        }
+    }
+}
+// ANCHOR_END: task
+
+fn main() -> anyhow::Result<()> {
+    use flags_common::download::REQUEST_TIMEOUT;
+    use flags_common::site::Profile;
+
+    let server = flags_common::server::FlagServer::start(Profile::Error.config(2026))?;
+    let agent = flags_sequential::http_agent(REQUEST_TIMEOUT);
+    let policy = Backoff {
+        first_delay: Duration::from_millis(100),
+        max_delay: Duration::from_secs(1),
+        max_attempts: 4,
+    };
+    for cc in ["BR", "CD", "CN", "IN", "US"] {
+        let mut tries = 0;
+        let outcome = retry(&policy, std::thread::sleep, || {
+            tries += 1;
+            flags_sequential::get_flag(&agent, &server.base_url(), cc)
+        });
+        match outcome {
+            Ok(image) => println!("{cc}: {} bytes after {tries} tries", image.len()),
+            Err(error) => println!("{cc}: gave up after {tries} tries: {error}"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    fn policy(max_attempts: u32) -> Backoff {
+        Backoff {
+            first_delay: MS(100),
+            max_delay: MS(500),
+            max_attempts,
+        }
+    }
+
+    fn http(status: u16) -> DownloadError {
+        DownloadError::http("http://127.0.0.1/flags/br/br.gif", status)
+    }
+
+    /// Runs `retry` with a script of outcomes; returns the result, the tries and the sleeps.
+    fn run(
+        max_attempts: u32,
+        mut script: Vec<Result<&'static str, DownloadError>>,
+    ) -> (Result<&'static str, DownloadError>, usize, Vec<Duration>) {
+        script.reverse();
+        let mut sleeps = Vec::new();
+        let mut tries = 0;
+        let result = retry(
+            &policy(max_attempts),
+            |d| sleeps.push(d),
+            || {
+                tries += 1;
+                script
+                    .pop()
+                    .expect("retry made more attempts than the test scripted")
+            },
+        );
+        (result, tries, sleeps)
+    }
+
+    #[test]
+    fn passing_errors_are_retryable_and_permanent_ones_are_not() {
+        for status in [418, 429, 500, 503] {
+            assert!(is_retryable(&http(status)), "{status} should be retried");
+        }
+        for status in [400, 403, 404] {
+            assert!(
+                !is_retryable(&http(status)),
+                "{status} should not be retried"
+            );
+        }
+        assert!(is_retryable(&DownloadError::Timeout { url: "u".into() }));
+        let reset = DownloadError::Transport {
+            url: "u".into(),
+            cause: "connection reset".into(),
+        };
+        assert!(is_retryable(&reset));
+        assert!(!is_retryable(&DownloadError::TooLarge {
+            url: "u".into(),
+            limit: 1
+        }));
+    }
+
+    #[test]
+    fn succeeds_after_two_teapots_with_doubling_delays() {
+        let (result, tries, sleeps) = run(5, vec![Err(http(418)), Err(http(418)), Ok("GIF")]);
+        assert_eq!(result.unwrap(), "GIF");
+        assert_eq!(tries, 3);
+        assert_eq!(sleeps, [MS(100), MS(200)]);
+    }
+
+    #[test]
+    fn gives_up_after_max_attempts_with_capped_delays() {
+        let script = (0..5).map(|_| Err(http(503))).collect();
+        let (result, tries, sleeps) = run(5, script);
+        assert!(matches!(
+            result,
+            Err(DownloadError::Http { status: 503, .. })
+        ));
+        assert_eq!(tries, 5);
+        assert_eq!(sleeps, [MS(100), MS(200), MS(400), MS(500)]);
+    }
+
+    #[test]
+    fn a_404_is_not_retried() {
+        let (result, tries, sleeps) = run(5, vec![Err(http(404))]);
+        assert!(matches!(
+            result,
+            Err(DownloadError::Http { status: 404, .. })
+        ));
+        assert_eq!(tries, 1);
+        assert!(sleeps.is_empty());
+    }
+
+    #[test]
+    fn success_at_once_never_sleeps() {
+        let (result, tries, sleeps) = run(3, vec![Ok("GIF")]);
+        assert_eq!((result.unwrap(), tries, sleeps.len()), ("GIF", 1, 0));
+    }
+}

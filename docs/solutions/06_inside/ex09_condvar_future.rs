@@ -1,0 +1,167 @@
+//! Exercise 9 · A minimal future with a `Mutex` and a `Condvar` (the core of Python's
+//! `concurrent.futures.Future`, and of `executor_core::Future` under its atomics).
+//!
+//! Fill in `MiniFuture`: `set_result` stores the value once and wakes *every* waiting thread;
+//! `result` blocks until there is a value (or the timeout passes) and returns a clone;
+//! `done` says whether a value is there. Condition variables may wake a thread for no reason
+//! (a spurious wake-up), so always re-check the condition after waking.
+//!
+//! Test it: `cargo test --bin ex09_condvar_future` (in `docs/`). Run it:
+//! `cargo run --bin ex09_condvar_future`. Hints: `docs/info.toml` or the book's exercise page.
+
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// The error of a second `set_result`.
+#[derive(Debug, PartialEq, Eq)]
+struct AlreadySet;
+
+// ANCHOR: task
+/// A value that one thread will set and any number of threads may wait for.
+struct MiniFuture<T> {
+    /// `None` until the value is set. Guarded by the mutex, so no waiter can miss the moment
+    /// between checking it and going to sleep.
+    slot: Mutex<Option<T>>,
+    /// Signalled once, when the value is set.
+    ready: Condvar,
+}
+
+impl<T: Clone> MiniFuture<T> {
+    fn new() -> Self {
+        MiniFuture {
+            slot: Mutex::new(None),
+            ready: Condvar::new(),
+        }
+    }
+
+    /// The slot, even if a thread panicked while holding the lock: an `Option` cannot be left
+    /// half-written, so the poison carries no risk here.
+    fn lock(&self) -> MutexGuard<'_, Option<T>> {
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stores the value and wakes every waiter; refuses a second value.
+    fn set_result(&self, value: T) -> Result<(), AlreadySet> {
+        let mut slot = self.lock();
+        if slot.is_some() {
+            return Err(AlreadySet);
+        }
+        *slot = Some(value);
+        // Many threads may wait for one value: `notify_one` would leave all but one asleep.
+        self.ready.notify_all();
+        Ok(())
+    }
+
+    /// True once the value is set.
+    fn done(&self) -> bool {
+        self.lock().is_some()
+    }
+
+    /// Waits for the value (at most `timeout`, or forever with `None`) and returns a clone.
+    fn result(&self, timeout: Option<Duration>) -> Option<T> {
+        let slot = self.lock();
+        // `wait_while` loops over spurious wake-ups for us, re-checking under the lock.
+        let slot = match timeout {
+            None => self
+                .ready
+                .wait_while(slot, |slot| slot.is_none())
+                .unwrap_or_else(PoisonError::into_inner),
+            Some(timeout) => {
+                self.ready
+                    .wait_timeout_while(slot, timeout, |slot| slot.is_none())
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
+            }
+        };
+        slot.clone()
+    }
+}
+// ANCHOR_END: task
+
+fn main() {
+    let future = std::sync::Arc::new(MiniFuture::new());
+    let setter = std::sync::Arc::clone(&future);
+    println!("done before the worker starts? {}", future.done());
+    let worker = std::thread::spawn(move || setter.set_result(String::from("br.gif")));
+    println!("waiting... got {:?}", future.result(None));
+    println!("done now? {}", future.done());
+    println!(
+        "second set: {:?}",
+        future.set_result(String::from("cn.gif"))
+    );
+    let _ = worker.join();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+    use std::thread;
+
+    const LONG: Option<Duration> = Some(Duration::from_secs(10));
+
+    #[test]
+    fn set_then_read() {
+        let future = MiniFuture::new();
+        assert!(!future.done());
+        future.set_result(42).unwrap();
+        assert!(future.done());
+        assert_eq!(future.result(None), Some(42));
+        assert_eq!(
+            future.result(None),
+            Some(42),
+            "reading twice gives the value twice"
+        );
+    }
+
+    #[test]
+    fn a_pending_future_times_out_with_none() {
+        let future = MiniFuture::<u8>::new();
+        assert_eq!(future.result(Some(Duration::from_millis(20))), None);
+        assert!(!future.done());
+    }
+
+    #[test]
+    fn a_second_value_is_refused() {
+        let future = MiniFuture::new();
+        future.set_result("first").unwrap();
+        assert_eq!(future.set_result("second"), Err(AlreadySet));
+        assert_eq!(future.result(None), Some("first"));
+    }
+
+    #[test]
+    fn a_waiting_thread_is_woken() {
+        let future = Arc::new(MiniFuture::new());
+        let barrier = Arc::new(Barrier::new(2));
+        let waiter = thread::spawn({
+            let (future, barrier) = (Arc::clone(&future), Arc::clone(&barrier));
+            move || {
+                barrier.wait();
+                future.result(LONG)
+            }
+        });
+        barrier.wait();
+        future.set_result(String::from("BR")).unwrap();
+        assert_eq!(waiter.join().unwrap().as_deref(), Some("BR"));
+    }
+
+    #[test]
+    fn every_waiter_is_woken() {
+        let future = Arc::new(MiniFuture::new());
+        let barrier = Arc::new(Barrier::new(5));
+        let waiters: Vec<_> = (0..4)
+            .map(|_| {
+                let (future, barrier) = (Arc::clone(&future), Arc::clone(&barrier));
+                thread::spawn(move || {
+                    barrier.wait();
+                    future.result(LONG)
+                })
+            })
+            .collect();
+        barrier.wait();
+        future.set_result(7u32).unwrap();
+        for waiter in waiters {
+            assert_eq!(waiter.join().unwrap(), Some(7), "a waiter was left asleep");
+        }
+    }
+}
