@@ -64,46 +64,70 @@ pub(crate) async fn save_off_the_runtime(
 
 // ANCHOR: supervisor
 /// Starts every download, consumes them as they complete, counts each outcome.
-///
-/// On Ctrl-C the semaphore is closed: downloads still waiting for a permit give up at once
-/// (`None`), those holding one finish, so no file is left half-written and the loop drains quickly.
 pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
     let client = http_client()?;
     let semaphore = Semaphore::new(run.concur_req);
     // `async move` blocks below take these references by copy, not the values themselves.
     let (client, semaphore) = (&client, &semaphore);
-    let mut to_do: FuturesUnordered<_> = run
+    let to_do: FuturesUnordered<_> = run
         .job
         .codes
         .iter()
         .map(|cc| async move {
             let attempt = download_one(client, run, semaphore, cc).await;
-            (cc, attempt)
+            (cc.as_str(), attempt)
         })
         .collect();
+    let counter = consume(to_do, run, semaphore, |progress, cc, result| {
+        progress.record(cc, &result);
+    })
+    .await;
+    Ok(counter)
+}
+
+/// The `as_completed` loop every async supervisor of this crate ends with: takes each download as
+/// it finishes and hands its outcome to `record`, until none is left.
+///
+/// On Ctrl-C the semaphore is closed: downloads still waiting for a permit give up at once
+/// (`None`, not counted), those holding one finish, so no file is left half-written and the loop
+/// drains quickly.
+pub(crate) async fn consume<'a, F, E>(
+    mut to_do: FuturesUnordered<F>,
+    run: &Flags2Job,
+    semaphore: &Semaphore,
+    mut record: impl FnMut(&mut Progress, &'a str, Result<(), E>),
+) -> Counter
+where
+    F: Future<Output = (&'a str, Option<Result<(), E>>)>,
+{
     let mut progress = Progress::new(to_do.len(), run.verbose);
     let interrupted = run.interrupt.wait();
     tokio::pin!(interrupted);
     loop {
         tokio::select! {
             next = to_do.next() => match next {
-                Some((cc, Some(result))) => {
-                    progress.record(cc, &result);
-                }
+                Some((cc, Some(result))) => record(&mut progress, cc, result),
                 Some((_, None)) => {}
                 None => break,
             },
             () = &mut interrupted, if !semaphore.is_closed() => semaphore.close(),
         }
     }
-    Ok(progress.finish())
+    progress.finish()
 }
 // ANCHOR_END: supervisor
 
 /// Runs [`supervisor`] on a current-thread runtime, like `asyncio.run`.
 pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
+    on_one_thread(supervisor(run))
+}
+
+/// Runs an async supervisor to completion on a new current-thread runtime (`asyncio.run`).
+pub(crate) fn on_one_thread(
+    supervisor: impl Future<Output = anyhow::Result<Counter>>,
+) -> anyhow::Result<Counter> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(supervisor(run))
+    runtime.block_on(supervisor)
 }

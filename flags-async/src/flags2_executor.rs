@@ -8,14 +8,12 @@
 use executor_core::{Executor, ThreadPoolExecutor};
 use flags_common::download::DownloadError;
 use flags_common::flags2::Flags2Job;
-use flags_common::progress::Progress;
 use flags_common::save::{SaveError, save_flag_in};
 use flags_common::status::Counter;
-use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use tokio::sync::Semaphore;
 
-use crate::flags2::Attempt;
+use crate::flags2::{Attempt, consume, on_one_thread};
 use crate::{get_flag, http_client};
 
 // ANCHOR: download_one
@@ -65,37 +63,23 @@ pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
     let executor = ThreadPoolExecutor::default();
     // `async move` blocks below take these references by copy, not the values themselves.
     let (client, semaphore, executor) = (&client, &semaphore, &executor);
-    let mut to_do: FuturesUnordered<_> = run
+    let to_do: FuturesUnordered<_> = run
         .job
         .codes
         .iter()
         .map(|cc| async move {
             let attempt = download_one(client, run, semaphore, executor, cc).await;
-            (cc, attempt)
+            (cc.as_str(), attempt)
         })
         .collect();
-    let mut progress = Progress::new(to_do.len(), run.verbose);
-    let interrupted = run.interrupt.wait();
-    tokio::pin!(interrupted);
-    loop {
-        tokio::select! {
-            next = to_do.next() => match next {
-                Some((cc, Some(result))) => {
-                    progress.record(cc, &result);
-                }
-                Some((_, None)) => {}
-                None => break,
-            },
-            () = &mut interrupted, if !semaphore.is_closed() => semaphore.close(),
-        }
-    }
-    Ok(progress.finish())
+    let counter = consume(to_do, run, semaphore, |progress, cc, result| {
+        progress.record(cc, &result);
+    })
+    .await;
+    Ok(counter)
 }
 
 /// Runs [`supervisor`] on a current-thread runtime, like `asyncio.run`.
 pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(supervisor(run))
+    on_one_thread(supervisor(run))
 }

@@ -11,14 +11,12 @@
 
 use flags_common::download::DownloadError;
 use flags_common::flags2::Flags2Job;
-use flags_common::progress::Progress;
 use flags_common::status::Counter;
-use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use crate::flags2::save_off_the_runtime;
+use crate::flags2::{consume, on_one_thread, save_off_the_runtime};
 use crate::{get_flag, http_client, read_body_capped, to_download_error};
 
 /// The longest country name we accept, in characters. The longest real one is about 40
@@ -187,43 +185,31 @@ pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
     let semaphore = Semaphore::new(run.concur_req);
     // `async move` blocks below take these references by copy, not the values themselves.
     let (client, semaphore) = (&client, &semaphore);
-    let mut to_do: FuturesUnordered<_> = run
+    let to_do: FuturesUnordered<_> = run
         .job
         .codes
         .iter()
         .map(|cc| async move {
             let attempt = download_one(client, run, semaphore, cc).await;
-            (cc, attempt)
+            (cc.as_str(), attempt)
         })
         .collect();
-    let mut progress = Progress::new(to_do.len(), run.verbose);
-    let interrupted = run.interrupt.wait();
-    tokio::pin!(interrupted);
-    loop {
-        tokio::select! {
-            next = to_do.next() => match next {
-                Some((cc, Some(Ok(())))) => {
-                    progress.record(cc, &Ok(()));
-                }
-                Some((cc, Some(Err(Flags3Error::Download(err))))) => {
-                    progress.record(cc, &Err(err));
-                }
-                Some((cc, Some(Err(err)))) => progress.record_error(cc, &err),
-                Some((_, None)) => {}
-                None => break,
-            },
-            () = &mut interrupted, if !semaphore.is_closed() => semaphore.close(),
+    let counter = consume(to_do, run, semaphore, |progress, cc, result| match result {
+        Ok(()) => {
+            progress.record(cc, &Ok(()));
         }
-    }
-    Ok(progress.finish())
+        Err(Flags3Error::Download(err)) => {
+            progress.record(cc, &Err(err));
+        }
+        Err(err) => progress.record_error(cc, &err),
+    })
+    .await;
+    Ok(counter)
 }
 
 /// Runs [`supervisor`] on a current-thread runtime, like `asyncio.run`.
 pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(supervisor(run))
+    on_one_thread(supervisor(run))
 }
 
 #[cfg(test)]
