@@ -48,6 +48,21 @@ pub enum TaskError {
         /// What the failing initializer reported.
         reason: Arc<str>,
     },
+    /// A worker process died (killed by a signal, `abort`, `exit`) or its initializer failed, so
+    /// the process pool failed this task and every other pending one (Python's
+    /// `BrokenProcessPool`).
+    #[error("the process pool is broken: {reason}")]
+    BrokenProcessPool {
+        /// Which worker died and how, or what stopped the pool.
+        reason: Arc<str>,
+    },
+    /// The task's argument or result could not be serialised or deserialised for the trip
+    /// between processes (Python's `PicklingError`). Only this task fails; the pool goes on.
+    #[error("could not serialise the task's data: {message}")]
+    Serialization {
+        /// What the serialiser reported.
+        message: Arc<str>,
+    },
     /// The executor refused the task (only seen from a lazily submitting
     /// [`Map`](crate::Map), whose later submissions can meet a shut-down executor).
     #[error("the executor refused the task: {0}")]
@@ -111,6 +126,8 @@ impl TaskError {
         match self {
             TaskError::Panicked { .. } => Cow::Borrowed("Panic"),
             TaskError::BrokenThreadPool { .. } => Cow::Borrowed("BrokenThreadPool"),
+            TaskError::BrokenProcessPool { .. } => Cow::Borrowed("BrokenProcessPool"),
+            TaskError::Serialization { .. } => Cow::Borrowed("Serialization"),
             TaskError::Rejected(_) => Cow::Borrowed("Rejected"),
             TaskError::Abandoned => Cow::Borrowed("Abandoned"),
             TaskError::Raised { type_name, .. } => short_type_name(type_name),
@@ -212,6 +229,31 @@ pub enum SubmitError {
     /// The pool had no worker thread and the operating system refused to start one.
     #[error("could not start a worker thread: {0}")]
     Spawn(Arc<std::io::Error>),
+    /// A worker process died or its initializer failed, so the process pool refuses all work
+    /// (Python's `BrokenProcessPool`).
+    #[error("the process pool is broken: {reason}")]
+    BrokenProcessPool {
+        /// Which worker died and how.
+        reason: Arc<str>,
+    },
+    /// The process pool could not start a worker process.
+    #[error("could not start a worker process: {0}")]
+    SpawnProcess(Arc<std::io::Error>),
+    /// A process pool was used in a program that never called
+    /// [`run_worker_if_child`](crate::process_pool::run_worker_if_child) at the top of `main`;
+    /// starting workers would run the whole program again in each of them.
+    #[error(
+        "call executor_core::process_pool::run_worker_if_child(...) first thing in main before using a ProcessPoolExecutor"
+    )]
+    NoWorkerHook,
+    /// The function was not in the list given to
+    /// [`run_worker_if_child`](crate::process_pool::run_worker_if_child), so no worker could
+    /// find it.
+    #[error("function `{name}` is not registered: add it to the list given to run_worker_if_child")]
+    UnknownFunction {
+        /// The function's registered name.
+        name: &'static str,
+    },
 }
 
 /// Why a [`ThreadPoolExecutor`](crate::ThreadPoolExecutor) could not be built.

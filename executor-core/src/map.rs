@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::errors::{FutureError, SubmitError, TaskError};
-use crate::executor::Executor;
+use crate::executor::{Executor, MapFn};
 use crate::future::Future;
 use crate::implementer;
 
@@ -30,6 +30,7 @@ use crate::implementer;
 pub struct MapOptions {
     timeout: Option<Duration>,
     buffersize: Option<NonZeroUsize>,
+    chunksize: Option<NonZeroUsize>,
 }
 
 impl MapOptions {
@@ -66,6 +67,21 @@ impl MapOptions {
         self.buffersize = Some(buffersize);
         self
     }
+
+    /// Submits the items in chunks of `chunksize` (Python's `chunksize`, default 1). A process
+    /// pool sends each chunk to a worker in one message, which amortises the pipe round trip
+    /// over many small tasks; a thread pool submits the items of a chunk one by one, so the
+    /// option changes nothing there (as in Python). Each item still gets its own future, so one
+    /// failure fails only its item.
+    ///
+    /// ```
+    /// let options = executor_core::MapOptions::new().chunksize(std::num::NonZeroUsize::new(100).unwrap());
+    /// # let _ = options;
+    /// ```
+    pub fn chunksize(mut self, chunksize: NonZeroUsize) -> Self {
+        self.chunksize = Some(chunksize);
+        self
+    }
 }
 
 /// The iterator returned by [`Executor::map`]: one `Result<T, FutureError>` per input item, in
@@ -94,6 +110,9 @@ pub struct Map<'a, E: ?Sized, I, F, T> {
     /// Whether `items` may still yield: false once exhausted or after a refused submission.
     more_items: bool,
     lazy: bool,
+    /// At most this many submitted and not yet yielded (`buffersize`), or `usize::MAX`.
+    limit: usize,
+    chunksize: usize,
     pending: VecDeque<Future<T>>,
     deadline: Option<Instant>,
     timeout: Option<Duration>,
@@ -104,7 +123,7 @@ where
     E: Executor + ?Sized,
     I: Iterator,
     I::Item: Send + 'static,
-    F: Fn(I::Item) -> T + Send + Sync + 'static,
+    F: MapFn<E, I::Item, Output = T>,
     T: Send + 'static,
 {
     /// Submits the first batch (everything, or `buffersize` items).
@@ -120,48 +139,76 @@ where
             items,
             more_items: true,
             lazy: options.buffersize.is_some(),
+            limit: options.buffersize.map_or(usize::MAX, NonZeroUsize::get),
+            chunksize: options.chunksize.map_or(1, NonZeroUsize::get),
             pending: VecDeque::new(),
             deadline: options
                 .timeout
                 .and_then(|timeout| Instant::now().checked_add(timeout)),
             timeout: options.timeout,
         };
-        let limit = options.buffersize.map_or(usize::MAX, NonZeroUsize::get);
-        while map.pending.len() < limit {
-            let Some(item) = map.items.next() else {
-                map.more_items = false;
+        while map.more_items && map.pending.len() < map.limit {
+            let room = map.limit - map.pending.len();
+            let chunk = map.next_chunk(room);
+            if chunk.is_empty() {
                 break;
-            };
+            }
             // On error, dropping `map` cancels what was already submitted.
-            let future = map.submit(item)?;
-            map.pending.push_back(future);
+            let futures = map.submit(chunk)?;
+            map.pending.extend(futures);
         }
         Ok(map)
     }
 
-    fn submit(&self, item: I::Item) -> Result<Future<T>, SubmitError> {
-        let f = Arc::clone(&self.f);
-        self.executor.submit(move || f(item))
+    /// Reads up to `room` (and at most `chunksize`) items from the input.
+    fn next_chunk(&mut self, room: usize) -> Vec<I::Item> {
+        let wanted = self.chunksize.min(room);
+        let chunk: Vec<I::Item> = self.items.by_ref().take(wanted).collect();
+        if chunk.len() < wanted {
+            self.more_items = false;
+        }
+        chunk
     }
 
-    /// Lazy mode: submit one more item to replace the one about to be consumed. A refused
-    /// submission becomes a failed item in its place, and reading the input stops there.
+    fn submit(&self, mut chunk: Vec<I::Item>) -> Result<Vec<Future<T>>, SubmitError> {
+        let f = Arc::clone(&self.f);
+        match chunk.pop() {
+            // The common case (no chunksize) skips the chunk machinery.
+            Some(item) if chunk.is_empty() => Ok(vec![f.submit_item(self.executor, item)?]),
+            Some(item) => {
+                chunk.push(item);
+                f.submit_chunk(self.executor, chunk)
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Lazy mode: submit more items to replace the one about to be consumed: one item, or a
+    /// whole chunk once there is room for it. A refused submission becomes a failed item in its
+    /// place, and reading the input stops there.
     fn top_up(&mut self) {
         if !self.lazy || !self.more_items {
             return;
         }
-        let Some(item) = self.items.next() else {
-            self.more_items = false;
+        // `pending` holds `limit` futures and one is about to be taken: room for one more.
+        let room = (self.limit + 1).saturating_sub(self.pending.len());
+        if room < self.chunksize.min(self.limit) {
             return;
-        };
-        let future = self.submit(item).unwrap_or_else(|error| {
-            self.more_items = false;
-            let (future, completer) = implementer::new_future();
-            // A brand-new future cannot be in a final state, so this cannot fail.
-            let _ = completer.set_exception(TaskError::Rejected(error));
-            future
-        });
-        self.pending.push_back(future);
+        }
+        let chunk = self.next_chunk(room);
+        if chunk.is_empty() {
+            return;
+        }
+        match self.submit(chunk) {
+            Ok(futures) => self.pending.extend(futures),
+            Err(error) => {
+                self.more_items = false;
+                let (future, completer) = implementer::new_future();
+                // A brand-new future cannot be in a final state, so this cannot fail.
+                let _ = completer.set_exception(TaskError::Rejected(error));
+                self.pending.push_back(future);
+            }
+        }
     }
 
     fn cancel_pending(&mut self) {
@@ -177,7 +224,7 @@ where
     E: Executor + ?Sized,
     I: Iterator,
     I::Item: Send + 'static,
-    F: Fn(I::Item) -> T + Send + Sync + 'static,
+    F: MapFn<E, I::Item, Output = T>,
     T: Send + 'static,
 {
     type Item = Result<T, FutureError>;

@@ -38,7 +38,7 @@ use std::thread::{self, JoinHandle};
 use crossbeam_utils::CachePadded;
 
 use crate::errors::{BuildError, SubmitError};
-use crate::executor::Executor;
+use crate::executor::{ClosureExecutor, Executor};
 use crate::future::Future;
 use idle::IdleThreads;
 use job::QueuedJob;
@@ -254,8 +254,8 @@ impl Default for ThreadPoolExecutor {
     }
 }
 
-impl Executor for ThreadPoolExecutor {
-    fn submit<F, T>(&self, task: F) -> Result<Future<T>, SubmitError>
+impl ClosureExecutor for ThreadPoolExecutor {
+    fn submit_closure<F, T>(&self, task: F) -> Result<Future<T>, SubmitError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
@@ -287,7 +287,9 @@ impl Executor for ThreadPoolExecutor {
         }
         Ok(future)
     }
+}
 
+impl Executor for ThreadPoolExecutor {
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
         let (workers, cancelled) = {
             let mut state = self.shared.lock();

@@ -1,0 +1,709 @@
+//! `ProcessPoolExecutor` with real worker processes: reuse and saturation, `max_tasks_per_child`,
+//! initializers, panics, serialization failures, workers that die (SIGKILL, `abort`, `exit`, a
+//! crash while decoding), shutdown, `terminate_workers`, and no process left behind. Ideas from
+//! CPython's `test_concurrent_futures/{test_process_pool,test_init,test_shutdown}.py`.
+//!
+//! The workers are this test binary started again, so it has its own `main` (`harness = false`
+//! in Cargo.toml) whose first line is the worker hook, as every program using the pool needs.
+//! Run with `cargo test -p executor-core --test process_pool [NAME_FILTER]`.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::num::NonZeroUsize;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use executor_core::process_pool::{Function, RemoteFunction, run_worker_if_child};
+use executor_core::{
+    Executor, FutureError, MapOptions, ProcessPoolExecutor, SubmitError, TaskError,
+    ThreadPoolExecutor, as_completed,
+};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+// ---- The functions the workers may run -------------------------------------------------------
+
+fn pid(_: ()) -> u32 {
+    std::process::id()
+}
+fn square(n: u64) -> u64 {
+    n * n
+}
+fn sleep_ms(ms: u64) -> u32 {
+    std::thread::sleep(Duration::from_millis(ms));
+    std::process::id()
+}
+fn fail(message: String) -> u32 {
+    panic!("{message}")
+}
+fn abort(_: ()) {
+    std::process::abort()
+}
+fn exit(code: i32) {
+    std::process::exit(code)
+}
+fn unserializable_result(_: ()) -> Unserializable {
+    Unserializable
+}
+fn crash_on_decode(_: AbortOnDecode) {}
+
+static WORKER_MARK: OnceLock<String> = OnceLock::new();
+fn set_mark(mark: String) -> Result<(), String> {
+    WORKER_MARK
+        .set(mark)
+        .map_err(|_| "initializer ran twice".to_owned())
+}
+fn refuse_to_start(_: ()) -> Result<(), String> {
+    Err("no database".to_owned())
+}
+fn read_mark(_: ()) -> Option<String> {
+    WORKER_MARK.get().cloned()
+}
+
+static PID: Function<(), u32> = Function::new("pid", pid);
+static SQUARE: Function<u64, u64> = Function::new("square", square);
+static SLEEP_MS: Function<u64, u32> = Function::new("sleep_ms", sleep_ms);
+static FAIL: Function<String, u32> = Function::new("fail", fail);
+static ABORT: Function<(), ()> = Function::new("abort", abort);
+static EXIT: Function<i32, ()> = Function::new("exit", exit);
+static UNSERIALIZABLE_RESULT: Function<(), Unserializable> =
+    Function::new("unserializable_result", unserializable_result);
+static CRASH_ON_DECODE: Function<AbortOnDecode, ()> =
+    Function::new("crash_on_decode", crash_on_decode);
+static SET_MARK: Function<String, Result<(), String>> = Function::new("set_mark", set_mark);
+static REFUSE_TO_START: Function<(), Result<(), String>> =
+    Function::new("refuse_to_start", refuse_to_start);
+static READ_MARK: Function<(), Option<String>> = Function::new("read_mark", read_mark);
+static NOT_REGISTERED: Function<(), u32> = Function::new("not_registered", pid);
+
+static FUNCTIONS: &[&dyn RemoteFunction] = &[
+    &PID,
+    &SQUARE,
+    &SLEEP_MS,
+    &FAIL,
+    &ABORT,
+    &EXIT,
+    &UNSERIALIZABLE_RESULT,
+    &CRASH_ON_DECODE,
+    &SET_MARK,
+    &REFUSE_TO_START,
+    &READ_MARK,
+];
+
+/// A value whose `Serialize` always fails (Python: an object that cannot be pickled).
+#[derive(Debug)]
+struct Unserializable;
+impl Serialize for Unserializable {
+    fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("Unserializable refuses"))
+    }
+}
+impl<'de> Deserialize<'de> for Unserializable {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Ok(Unserializable)
+    }
+}
+
+/// A value that kills the process that decodes it: the worker dies before the task runs.
+#[derive(Debug)]
+struct AbortOnDecode;
+impl Serialize for AbortOnDecode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+impl<'de> Deserialize<'de> for AbortOnDecode {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        std::process::abort()
+    }
+}
+
+// ---- Helpers ---------------------------------------------------------------------------------
+
+/// Far longer than anything here should take; only a hang reaches it.
+const SOON: Duration = Duration::from_secs(60);
+
+fn pool(workers: usize) -> ProcessPoolExecutor {
+    ProcessPoolExecutor::new(workers).expect("workers > 0")
+}
+
+fn is_broken<T: std::fmt::Debug>(result: Result<T, FutureError>) -> bool {
+    matches!(
+        result,
+        Err(FutureError::Failed(TaskError::BrokenProcessPool { .. }))
+    )
+}
+
+/// Whether `pid` names a live process: `/proc/PID` exists and is not a zombie. An orphaned
+/// zombie (reparented to an init that has not reaped it yet) runs no code, so it counts as gone.
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => {
+            let state = stat
+                .rsplit(')')
+                .next()
+                .and_then(|rest| rest.trim().chars().next());
+            !matches!(state, Some('Z' | 'X'))
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether `pid` is a child of this process at all (reaped children are not).
+fn is_our_child(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let rest = stat.rsplit(')').next()?.to_owned();
+            rest.split_whitespace().nth(1).map(str::to_owned)
+        })
+        .is_some_and(|ppid| ppid == std::process::id().to_string())
+}
+
+// ---- The tests -------------------------------------------------------------------------------
+
+fn tasks_in_a_row_reuse_one_process() {
+    let pool = pool(4);
+    let pids: HashSet<u32> = (0..5)
+        .map(|_| pool.submit(PID.call(())).unwrap().into_result().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 1);
+    assert_eq!(pool.processes_started(), 1);
+}
+
+fn saturation_starts_exactly_max_workers() {
+    let pool = pool(2);
+    let futures: Vec<_> = (0..6)
+        .map(|_| pool.submit(SLEEP_MS.call(30)).unwrap())
+        .collect();
+    let pids: HashSet<u32> = futures
+        .into_iter()
+        .map(|f| f.into_result().unwrap())
+        .collect();
+    assert_eq!(pool.processes_started(), 2);
+    assert!(pids.len() <= 2, "{pids:?}");
+}
+
+fn worker_pids_differ_from_the_parent() {
+    let pool = pool(1);
+    let worker = pool.submit(PID.call(())).unwrap().into_result().unwrap();
+    assert_ne!(worker, std::process::id());
+    assert_eq!(pool.worker_pids(), [worker]);
+}
+
+fn max_tasks_per_child_replaces_the_worker() {
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .max_tasks_per_child(NonZeroUsize::new(2).unwrap())
+        .build()
+        .unwrap();
+    let pids: Vec<u32> = (0..6)
+        .map(|_| pool.submit(PID.call(())).unwrap().into_result().unwrap())
+        .collect();
+    assert_eq!(pids[0], pids[1]);
+    assert_ne!(pids[1], pids[2]);
+    assert_eq!(pids[2], pids[3]);
+    assert_ne!(pids[3], pids[4]);
+    assert_eq!(pids[4], pids[5]);
+    assert_eq!(pool.processes_started(), 3);
+}
+
+fn map_with_chunksize_replaces_the_worker_per_chunk() {
+    // Python counts a chunk as one task for max_tasks_per_child; so do we.
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .max_tasks_per_child(NonZeroUsize::new(1).unwrap())
+        .build()
+        .unwrap();
+    let options = MapOptions::new().chunksize(NonZeroUsize::new(10).unwrap());
+    let squares: Vec<u64> = pool
+        .map_with(SQUARE, 0..30, options)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(squares, (0..30).map(|n| n * n).collect::<Vec<_>>());
+    assert_eq!(pool.processes_started(), 3);
+}
+
+fn initializer_runs_in_each_worker() {
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(2)
+        .initializer(SET_MARK.call("ready".to_owned()))
+        .build()
+        .unwrap();
+    let futures: Vec<_> = (0..6)
+        .map(|_| pool.submit(READ_MARK.call(())).unwrap())
+        .collect();
+    for future in futures {
+        assert_eq!(future.into_result().unwrap().as_deref(), Some("ready"));
+    }
+}
+
+fn failing_initializer_breaks_the_pool() {
+    let pool = ProcessPoolExecutor::builder()
+        .max_workers(1)
+        .initializer(REFUSE_TO_START.call(()))
+        .build()
+        .unwrap();
+    let future = pool.submit(PID.call(())).unwrap();
+    match future.result(Some(SOON)) {
+        Err(FutureError::Failed(TaskError::BrokenProcessPool { reason })) => {
+            assert!(reason.contains("no database"), "{reason}");
+        }
+        other => panic!("expected a broken pool, got {other:?}"),
+    }
+    assert!(matches!(
+        pool.submit(PID.call(())),
+        Err(SubmitError::BrokenProcessPool { .. })
+    ));
+}
+
+fn panics_come_back_and_the_worker_survives() {
+    let pool = pool(1);
+    let before = pool.submit(PID.call(())).unwrap().into_result().unwrap();
+    match pool
+        .submit(FAIL.call("no flag for XX".to_owned()))
+        .unwrap()
+        .result(Some(SOON))
+    {
+        Err(FutureError::Failed(TaskError::Panicked { message })) => {
+            assert_eq!(&*message, "no flag for XX");
+        }
+        other => panic!("expected a panic, got {other:?}"),
+    }
+    let after = pool.submit(PID.call(())).unwrap().into_result().unwrap();
+    assert_eq!(before, after, "the worker survived the panic");
+}
+
+fn a_serialization_failure_fails_only_its_future() {
+    static TAKES_UNSERIALIZABLE: Function<Unserializable, ()> =
+        Function::new("crash_on_decode", |_| ());
+    let pool = pool(1);
+    let before = pool.submit(PID.call(())).unwrap().into_result().unwrap();
+    let argument = pool
+        .submit(TAKES_UNSERIALIZABLE.call(Unserializable))
+        .unwrap();
+    assert!(matches!(
+        argument.result(Some(SOON)),
+        Err(FutureError::Failed(TaskError::Serialization { .. }))
+    ));
+    let result = pool.submit(UNSERIALIZABLE_RESULT.call(())).unwrap();
+    match result.result(Some(SOON)) {
+        Err(FutureError::Failed(TaskError::Serialization { message })) => {
+            assert!(
+                message.contains("encode the result of `unserializable_result`"),
+                "{message}"
+            );
+        }
+        other => panic!("expected a serialization error, got {other:?}"),
+    }
+    assert_eq!(
+        pool.submit(SQUARE.call(12)).unwrap().into_result().unwrap(),
+        144
+    );
+    assert_eq!(
+        pool.submit(PID.call(())).unwrap().into_result().unwrap(),
+        before
+    );
+}
+
+fn a_worker_killed_with_sigkill_breaks_the_pool_within_a_second() {
+    let pool = pool(2);
+    let running: Vec<_> = (0..2)
+        .map(|_| pool.submit(SLEEP_MS.call(60_000)).unwrap())
+        .collect();
+    let pending: Vec<_> = (0..3)
+        .map(|_| pool.submit(SQUARE.call(2)).unwrap())
+        .collect();
+    let victim = pool.worker_pids()[0];
+    let killed_at = Instant::now();
+    // SAFETY: kill has no memory-safety preconditions; `victim` is our unreaped child.
+    unsafe {
+        libc::kill(victim as libc::pid_t, libc::SIGKILL);
+    }
+    for future in &running {
+        assert!(is_broken(future.result(Some(Duration::from_secs(1)))));
+    }
+    for future in &pending {
+        assert!(is_broken(future.result(Some(Duration::from_secs(1)))));
+    }
+    assert!(killed_at.elapsed() < Duration::from_secs(1));
+    assert!(matches!(
+        pool.submit(PID.call(())),
+        Err(SubmitError::BrokenProcessPool { .. })
+    ));
+}
+
+fn abort_in_a_task_breaks_the_pool() {
+    let pool = pool(1);
+    let future = pool.submit(ABORT.call(())).unwrap();
+    let queued = pool.submit(SQUARE.call(3)).unwrap();
+    assert!(is_broken(future.result(Some(SOON))));
+    assert!(is_broken(queued.result(Some(SOON))));
+    assert!(pool.submit(PID.call(())).is_err());
+}
+
+fn exit_in_a_task_breaks_the_pool() {
+    let pool = pool(1);
+    let future = pool.submit(EXIT.call(1)).unwrap();
+    match future.result(Some(SOON)) {
+        Err(FutureError::Failed(TaskError::BrokenProcessPool { reason })) => {
+            assert!(reason.contains("exit status: 1"), "{reason}");
+        }
+        other => panic!("expected a broken pool, got {other:?}"),
+    }
+}
+
+fn a_crash_while_decoding_breaks_the_pool() {
+    let pool = pool(1);
+    let future = pool.submit(CRASH_ON_DECODE.call(AbortOnDecode)).unwrap();
+    assert!(is_broken(future.result(Some(SOON))));
+}
+
+fn shutdown_with_cancel_futures_cancels_the_queued_tasks() {
+    let pool = pool(1);
+    let running = pool.submit(SLEEP_MS.call(300)).unwrap();
+    let queued: Vec<_> = (0..4)
+        .map(|n| pool.submit(SQUARE.call(n)).unwrap())
+        .collect();
+    pool.shutdown(true, true);
+    assert!(running.result(None).is_ok());
+    assert!(queued.iter().all(|f| f.cancelled()));
+    assert!(matches!(
+        pool.submit(PID.call(())),
+        Err(SubmitError::Shutdown)
+    ));
+}
+
+fn shutdown_without_cancel_runs_the_queued_tasks() {
+    let pool = pool(2);
+    let futures: Vec<_> = (0..20)
+        .map(|n| pool.submit(SQUARE.call(n)).unwrap())
+        .collect();
+    pool.shutdown(true, false);
+    for (n, future) in (0..20).zip(futures) {
+        assert_eq!(future.into_result().unwrap(), n * n);
+    }
+}
+
+fn terminate_workers_stops_a_running_task() {
+    let pool = pool(1);
+    let future = pool.submit(SLEEP_MS.call(60_000)).unwrap();
+    let worker = pool.worker_pids()[0];
+    let queued = pool.submit(SQUARE.call(2)).unwrap();
+    pool.terminate_workers();
+    assert!(is_broken(future.result(Some(SOON))));
+    assert!(queued.cancelled());
+    assert!(!alive(worker));
+    assert!(matches!(
+        pool.submit(PID.call(())),
+        Err(SubmitError::Shutdown)
+    ));
+}
+
+fn kill_workers_stops_a_running_task() {
+    let pool = pool(2);
+    let future = pool.submit(SLEEP_MS.call(60_000)).unwrap();
+    let workers = pool.worker_pids();
+    pool.kill_workers();
+    assert!(is_broken(future.result(Some(SOON))));
+    assert!(workers.iter().all(|&pid| !alive(pid)));
+}
+
+fn no_child_survives_the_executors_drop() {
+    let pool = pool(2);
+    let futures: Vec<_> = (0..4)
+        .map(|_| pool.submit(SLEEP_MS.call(20)).unwrap())
+        .collect();
+    let pids = pool.worker_pids();
+    assert!(!pids.is_empty());
+    drop(pool);
+    for future in futures {
+        assert!(future.done());
+    }
+    for pid in pids {
+        assert!(!alive(pid), "worker {pid} outlived the pool");
+        assert!(!is_our_child(pid), "worker {pid} was not reaped");
+    }
+}
+
+fn no_child_survives_a_broken_pool() {
+    let pool = pool(2);
+    let futures: Vec<_> = (0..2)
+        .map(|_| pool.submit(SLEEP_MS.call(60_000)).unwrap())
+        .collect();
+    let pids = pool.worker_pids();
+    let crash = pool.submit(ABORT.call(()));
+    drop(crash);
+    // SAFETY: as above, our unreaped child.
+    unsafe {
+        libc::kill(pids[0] as libc::pid_t, libc::SIGKILL);
+    }
+    assert!(futures.iter().all(|f| is_broken(f.result(Some(SOON)))));
+    drop(pool);
+    for pid in pids {
+        assert!(!alive(pid), "worker {pid} outlived the broken pool");
+    }
+}
+
+/// The parent exits without dropping its pool (`process::exit`): the workers must go too.
+///
+/// This test process makes itself a "child subreaper", so the orphaned workers are re-parented
+/// to it rather than to init: it can then reap them and see *how* they died (killed by the
+/// `SIGKILL` of `PR_SET_PDEATHSIG`), and it leaves no zombie behind for an init that does not
+/// reap.
+fn workers_exit_when_the_parent_exits_early() {
+    // SAFETY: PR_SET_CHILD_SUBREAPER takes an integer flag and changes only this process.
+    let subreaper = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1) };
+    assert_eq!(subreaper, 0, "{}", std::io::Error::last_os_error());
+    let mut parent = Command::new(std::env::current_exe().unwrap())
+        .env(ORPHAN_PARENT, "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = parent.stdout.take().unwrap();
+    let pids: Vec<u32> = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|line| line.trim().parse().ok())
+        .collect();
+    assert!(parent.wait().unwrap().success());
+    assert_eq!(pids.len(), 2, "{pids:?}");
+    for pid in pids {
+        assert_eq!(reap(pid), Some(libc::SIGKILL), "worker {pid}");
+    }
+}
+
+/// Waits for `pid` (our child, or an orphan re-parented to us) to exit, polling so that a worker
+/// that never dies fails the test instead of hanging it. Returns the signal that killed it.
+fn reap(pid: u32) -> Option<libc::c_int> {
+    let deadline = Instant::now() + SOON;
+    let mut status = 0;
+    while Instant::now() < deadline {
+        // SAFETY: waitpid writes only to `status`, a valid local.
+        let reaped = unsafe { libc::waitpid(pid as libc::pid_t, &mut status, libc::WNOHANG) };
+        if reaped == pid as libc::pid_t {
+            return libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status));
+        }
+        assert!(
+            reaped == 0,
+            "waitpid({pid}): {}",
+            std::io::Error::last_os_error()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("worker {pid} still running after {SOON:?}");
+}
+
+const ORPHAN_PARENT: &str = "PROCESS_POOL_TEST_ORPHAN_PARENT";
+
+/// The parent half of the test above, run in a child copy of this binary.
+fn orphan_parent() -> ! {
+    let pool = pool(2);
+    // Two overlapping tasks start both workers; their results prove both are serving (past
+    // the `prctl`), so the test sees the death signal rather than the start-up check.
+    let started: Vec<_> = (0..2)
+        .map(|_| pool.submit(SLEEP_MS.call(50)).unwrap())
+        .collect();
+    for future in started {
+        future.into_result().unwrap();
+    }
+    let futures: Vec<_> = (0..2)
+        .map(|_| pool.submit(SLEEP_MS.call(60_000)).unwrap())
+        .collect();
+    for pid in pool.worker_pids() {
+        println!("{pid}");
+    }
+    std::mem::forget((pool, futures));
+    std::process::exit(0)
+}
+
+fn thread_and_process_futures_mix_in_one_as_completed() {
+    let threads = ThreadPoolExecutor::new(2).unwrap();
+    let processes = pool(2);
+    let mut futures = Vec::new();
+    for n in 0..5_u64 {
+        futures.push(threads.submit(move || n * n).unwrap());
+        futures.push(processes.submit(SQUARE.call(n)).unwrap());
+    }
+    let mut total = 0;
+    for future in as_completed(&futures, Some(SOON)) {
+        total += future.unwrap().result(None).unwrap();
+    }
+    assert_eq!(total, 2 * (0..5).map(|n| n * n).sum::<u64>());
+}
+
+fn map_keeps_input_order_with_and_without_chunks() {
+    let pool = pool(2);
+    let plain: Vec<u64> = pool
+        .map(SQUARE, 0..100, None)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let options = MapOptions::new().chunksize(NonZeroUsize::new(7).unwrap());
+    let chunked: Vec<u64> = pool
+        .map_with(SQUARE, 0..1000, options)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(plain, (0..100).map(|n| n * n).collect::<Vec<_>>());
+    assert_eq!(chunked, (0..1000).map(|n| n * n).collect::<Vec<_>>());
+}
+
+fn map_with_buffersize_and_chunksize_reads_an_endless_input() {
+    let pool = pool(2);
+    let options = MapOptions::new()
+        .buffersize(NonZeroUsize::new(8).unwrap())
+        .chunksize(NonZeroUsize::new(4).unwrap());
+    let squares: Vec<u64> = pool
+        .map_with(SQUARE, 0.., options)
+        .unwrap()
+        .take(50)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(squares, (0..50).map(|n| n * n).collect::<Vec<_>>());
+}
+
+fn submit_refuses_an_unregistered_function() {
+    let pool = pool(1);
+    assert!(matches!(
+        pool.submit(NOT_REGISTERED.call(())),
+        Err(SubmitError::UnknownFunction {
+            name: "not_registered"
+        })
+    ));
+    assert_eq!(pool.processes_started(), 0);
+}
+
+const TESTS: &[(&str, fn())] = &[
+    (
+        "tasks_in_a_row_reuse_one_process",
+        tasks_in_a_row_reuse_one_process,
+    ),
+    (
+        "saturation_starts_exactly_max_workers",
+        saturation_starts_exactly_max_workers,
+    ),
+    (
+        "worker_pids_differ_from_the_parent",
+        worker_pids_differ_from_the_parent,
+    ),
+    (
+        "max_tasks_per_child_replaces_the_worker",
+        max_tasks_per_child_replaces_the_worker,
+    ),
+    (
+        "map_with_chunksize_replaces_the_worker_per_chunk",
+        map_with_chunksize_replaces_the_worker_per_chunk,
+    ),
+    (
+        "initializer_runs_in_each_worker",
+        initializer_runs_in_each_worker,
+    ),
+    (
+        "failing_initializer_breaks_the_pool",
+        failing_initializer_breaks_the_pool,
+    ),
+    (
+        "panics_come_back_and_the_worker_survives",
+        panics_come_back_and_the_worker_survives,
+    ),
+    (
+        "a_serialization_failure_fails_only_its_future",
+        a_serialization_failure_fails_only_its_future,
+    ),
+    (
+        "a_worker_killed_with_sigkill_breaks_the_pool_within_a_second",
+        a_worker_killed_with_sigkill_breaks_the_pool_within_a_second,
+    ),
+    (
+        "abort_in_a_task_breaks_the_pool",
+        abort_in_a_task_breaks_the_pool,
+    ),
+    (
+        "exit_in_a_task_breaks_the_pool",
+        exit_in_a_task_breaks_the_pool,
+    ),
+    (
+        "a_crash_while_decoding_breaks_the_pool",
+        a_crash_while_decoding_breaks_the_pool,
+    ),
+    (
+        "shutdown_with_cancel_futures_cancels_the_queued_tasks",
+        shutdown_with_cancel_futures_cancels_the_queued_tasks,
+    ),
+    (
+        "shutdown_without_cancel_runs_the_queued_tasks",
+        shutdown_without_cancel_runs_the_queued_tasks,
+    ),
+    (
+        "terminate_workers_stops_a_running_task",
+        terminate_workers_stops_a_running_task,
+    ),
+    (
+        "kill_workers_stops_a_running_task",
+        kill_workers_stops_a_running_task,
+    ),
+    (
+        "no_child_survives_the_executors_drop",
+        no_child_survives_the_executors_drop,
+    ),
+    (
+        "no_child_survives_a_broken_pool",
+        no_child_survives_a_broken_pool,
+    ),
+    (
+        "workers_exit_when_the_parent_exits_early",
+        workers_exit_when_the_parent_exits_early,
+    ),
+    (
+        "thread_and_process_futures_mix_in_one_as_completed",
+        thread_and_process_futures_mix_in_one_as_completed,
+    ),
+    (
+        "map_keeps_input_order_with_and_without_chunks",
+        map_keeps_input_order_with_and_without_chunks,
+    ),
+    (
+        "map_with_buffersize_and_chunksize_reads_an_endless_input",
+        map_with_buffersize_and_chunksize_reads_an_endless_input,
+    ),
+    (
+        "submit_refuses_an_unregistered_function",
+        submit_refuses_an_unregistered_function,
+    ),
+];
+
+fn main() {
+    // First line, always: in a worker this never returns (see `run_worker_if_child`).
+    run_worker_if_child(FUNCTIONS);
+    if std::env::var_os(ORPHAN_PARENT).is_some() {
+        orphan_parent();
+    }
+    // Arguments not starting with `--` filter tests by name, as libtest's do.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let selected = TESTS.iter().filter(|(name, _)| {
+        filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+    });
+    let (mut passed, mut failed) = (0, 0);
+    for (name, test) in selected {
+        let started = Instant::now();
+        match std::panic::catch_unwind(test) {
+            Ok(()) => {
+                passed += 1;
+                println!("test {name} ... ok ({:.0?})", started.elapsed());
+            }
+            Err(_) => {
+                failed += 1;
+                println!("test {name} ... FAILED");
+            }
+        }
+    }
+    println!("\ntest result: {passed} passed, {failed} failed");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
