@@ -1,0 +1,262 @@
+//! `race`: the sequential, thread-pool and async flag downloaders measured side by side on the
+//! same codes, as a table, a timeline and a chart of time against concurrency. The chapter quotes
+//! timings of `flags2_sequential.py`, `flags2_threadpool.py` and `flags2_asyncio.py`; this lets a
+//! student produce them on their own machine.
+//!
+//! Run it with `cargo run --release -p flags-race -- --timeline` (or `-- --sweep`). A sample run
+//! on a busy 2-core machine (the timeline and the sweep add `wrote race/...svg`):
+//!
+//! ```text
+//! $ cargo run --release -p flags-race -- --rounds 5
+//! race: 20 codes, built-in server (fixed 0.1 s delay, error rate 0, seed 2026), 5 rounds, styles in turn
+//! style        -m    median       (min-max) s    floor  ratio    CPU s   CPU/req     peak RSS (+run)    ok/404/error
+//! sequential    1     2.110     (2.101-2.136)    2.000  1.06x    0.019  0.947 ms      5.6 MiB (+0.9)          20/0/0
+//! threadpool   20     0.115     (0.109-0.135)    0.100  1.15x    0.020  1.000 ms     11.4 MiB (+5.8)          20/0/0
+//! async        20     0.111     (0.109-0.114)    0.100  1.11x    0.007  0.357 ms     12.0 MiB (+1.0)          20/0/0
+//! wrote race/race.txt
+//! ```
+//!
+//! # How it measures (the choices, briefly)
+//! - **The strategies run in this process**, as library calls: each style's flags2
+//!   `download_many` with `verbose: false`, into a fresh temporary folder per run.
+//! - **The server runs in a child process**, this same binary started with a hidden `--serve`
+//!   (see [`serve`]), so `getrusage(RUSAGE_SELF)` charges each style with its own CPU only.
+//!   `--server URL` skips the child: a remote server's CPU is not ours anyway.
+//! - **Peak memory** is Linux's `VmHWM`, reset before each run (`/proc/self/clear_refs`);
+//!   the table shows the peak and how much it grew during the run, or `n/a` elsewhere.
+//! - **The timeline** comes from the server: a middleware around flags-common's `router` notes
+//!   when each request started and was answered, and the race asks for those spans after each run.
+//!   So a bar is the server's view (from the parsed request to the ready answer), without the
+//!   client's connect and read times; the strategies themselves are untouched.
+//! - **Rounds alternate styles** (sequential, threadpool, async, sequential, ...) so a burst of
+//!   noise from other programs hits all three alike; the table shows the median and the range.
+//! - **The latency floor** of a fixed delay `d` is `ceil(n / m) * d` for `n` codes at `-m m`.
+//! - **No progress bars**: the strategies draw theirs on stderr when it is a terminal; the race
+//!   points stderr at `/dev/null` during each run so its own table stays readable.
+//!
+//! # Layout
+//! - [`cli`]: the command line. Codes go through `flags_common::cli`, as in the flags2 programs.
+//! - [`style`]: the three contestants.
+//! - [`serve`] and [`server_process`]: the server child and the race's handle on it.
+//! - [`measure`]: wall, CPU and peak memory of one run; keeping the progress bars quiet.
+//! - [`run`]: one timed run of one style.
+//! - [`table`]: the latency floor and the table.
+//! - [`charts`]: the timeline and sweep SVGs.
+
+mod charts;
+mod cli;
+mod measure;
+mod run;
+mod serve;
+mod server_process;
+mod style;
+mod table;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use flags_common::server::Delay;
+
+use crate::charts::{Panel, SweepLine};
+use crate::cli::{Args, SWEEP_LEVELS};
+use crate::run::{Run, Site, run_once};
+use crate::server_process::ServerProcess;
+use crate::style::Style;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let outcome = if args.serve {
+        serve::run(args.delay, args.error_rate, args.seed)
+    } else {
+        match args.codes() {
+            Ok(codes) => race(&args, &codes),
+            Err(err) => err.exit(),
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Starts the site, runs the race or the sweep, writes the files.
+fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
+    flags_common::flags2::raise_open_files_limit();
+    std::fs::create_dir_all(&args.out)?;
+    let mut site = match &args.server {
+        Some(url) => Site {
+            base_url: url.clone(),
+            server: None,
+        },
+        None => {
+            let server_args = [
+                "--delay".to_owned(),
+                args.delay_arg(),
+                "--error-rate".to_owned(),
+                args.error_rate.to_string(),
+                "--seed".to_owned(),
+                args.seed.to_string(),
+            ];
+            let server = ServerProcess::spawn(&std::env::current_exe()?, &server_args)?;
+            Site {
+                base_url: server.base_url().to_owned(),
+                server: Some(server),
+            }
+        }
+    };
+    // The floor needs the delay, known only for our own server.
+    let delay = args.server.is_none().then_some(args.delay);
+    let header = header(args, codes.len(), delay);
+    println!("{header}");
+    if args.sweep {
+        sweep(args, codes, &mut site, delay, &header)
+    } else {
+        race_table(args, codes, &mut site, delay, &header)
+    }
+}
+
+fn header(args: &Args, codes: usize, delay: Option<Delay>) -> String {
+    let server = match delay {
+        Some(delay) => format!(
+            "built-in server ({}, error rate {}, seed {})",
+            describe(delay),
+            args.error_rate,
+            args.seed
+        ),
+        None => format!("server {}", args.server.as_deref().unwrap_or("?")),
+    };
+    format!(
+        "race: {codes} codes, {server}, {} round{}, styles in turn",
+        args.rounds,
+        if args.rounds == 1 { "" } else { "s" }
+    )
+}
+
+fn describe(delay: Delay) -> String {
+    match delay {
+        Delay::None => "no delay".to_owned(),
+        Delay::Fixed(d) => format!("fixed {} s delay", d.as_secs_f64()),
+        Delay::Uniform { min, max } => {
+            format!("{}-{} s delay", min.as_secs_f64(), max.as_secs_f64())
+        }
+    }
+}
+
+/// The race: every style, `rounds` times, in turn; the table; the timeline of the last round.
+fn race_table(
+    args: &Args,
+    codes: &[String],
+    site: &mut Site,
+    delay: Option<Delay>,
+    header: &str,
+) -> anyhow::Result<()> {
+    let mut runs: Vec<Run> = Vec::new();
+    for _ in 0..args.rounds {
+        for &style in &args.styles {
+            let m = style.concurrency(args.max_req, codes.len());
+            runs.push(run_once(site, style, m, codes)?);
+        }
+    }
+    let table = table::render(&table::rows(&runs, codes.len(), delay), codes.len());
+    print!("{table}");
+    write(&args.out.join("race.txt"), &format!("{header}\n{table}"))?;
+    if let Some(file) = &args.timeline {
+        let path = file
+            .clone()
+            .unwrap_or_else(|| args.out.join("timeline.svg"));
+        // The last round of each style: by then connections and caches are as warm as they get.
+        let panels: Vec<Panel> = args
+            .styles
+            .iter()
+            .filter_map(|style| runs.iter().rev().find(|run| run.style == *style))
+            .map(|run| Panel {
+                title: format!(
+                    "{}, -m {}: {} downloads in {:.3} s",
+                    run.style.name(),
+                    run.concurrency,
+                    run.spans.len(),
+                    run.cost.wall.as_secs_f64()
+                ),
+                spans: run.spans.clone(),
+            })
+            .collect();
+        let title = format!("Timeline of the last round, {}", short(header));
+        charts::timeline(&path, &title, &panels)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// The sweep: sequential as the reference, then both concurrent styles at each `-m`.
+fn sweep(
+    args: &Args,
+    codes: &[String],
+    site: &mut Site,
+    delay: Option<Delay>,
+    header: &str,
+) -> anyhow::Result<()> {
+    let n = codes.len();
+    let mut levels: Vec<usize> = SWEEP_LEVELS.iter().map(|&m| m.min(n)).collect();
+    levels.dedup();
+    let mut runs: Vec<Run> = Vec::new();
+    for _ in 0..args.rounds {
+        runs.push(run_once(site, Style::Sequential, 1, codes)?);
+    }
+    for &m in &levels {
+        for _ in 0..args.rounds {
+            for style in [Style::Threadpool, Style::Async] {
+                runs.push(run_once(site, style, m, codes)?);
+            }
+        }
+    }
+    let rows = table::rows(&runs, n, delay);
+    let table = table::render(&rows, n);
+    print!("{table}");
+    write(&args.out.join("sweep.txt"), &format!("{header}\n{table}"))?;
+    anyhow::ensure!(
+        rows.iter().all(|row| row.complete),
+        "some runs did not account for every code (marked ! above)"
+    );
+    let sequential = rows
+        .iter()
+        .find(|row| row.style == Style::Sequential)
+        .map_or(0.0, |row| row.median.as_secs_f64());
+    let lines: Vec<SweepLine> = [Style::Threadpool, Style::Async]
+        .into_iter()
+        .map(|style| SweepLine {
+            name: style.name(),
+            points: rows
+                .iter()
+                .filter(|row| row.style == style)
+                .map(|row| (row.concurrency, row.median.as_secs_f64()))
+                .collect(),
+        })
+        .collect();
+    let floor: Vec<(usize, f64)> = levels
+        .iter()
+        .filter_map(|&m| table::latency_floor(delay, n, m).map(|f| (m, f.as_secs_f64())))
+        .collect();
+    let path = args.out.join("sweep.svg");
+    let title = format!("Time against concurrency, {}", short(header));
+    charts::sweep(&path, &title, &lines, sequential, &floor)?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// The header without its `race: ` prefix and the rounds, for a chart title.
+fn short(header: &str) -> &str {
+    let text = header.strip_prefix("race: ").unwrap_or(header);
+    text.split_once(", styles in turn")
+        .map_or(text, |(head, _)| head)
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text)
+        .map_err(|err| anyhow::anyhow!("could not write {}: {err}", path.display()))?;
+    println!("wrote {}", PathBuf::from(path).display());
+    Ok(())
+}

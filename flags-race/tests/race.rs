@@ -1,0 +1,197 @@
+//! The race run end to end as a student runs it (the `race` binary, its own server child), with
+//! tiny profiles: the table accounts for every code, and the SVG files parse and hold one bar per
+//! download or one point per measurement.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use flags_common::server::{FlagServer, ServerConfig};
+
+/// The rows of the printed table: (style, -m, the ok/404/error column).
+fn table_rows(stdout: &str) -> Vec<(String, usize, String)> {
+    stdout
+        .lines()
+        .filter(|line| {
+            ["sequential", "threadpool", "async"]
+                .iter()
+                .any(|s| line.starts_with(s))
+        })
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            (
+                fields[0].to_owned(),
+                fields[1].parse().expect("-m is a number"),
+                fields[fields.len() - 1].to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn race(args: &[&str], out: &Path) -> String {
+    let output = Command::cargo_bin("race")
+        .expect("the race binary is built")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("the race runs");
+    assert!(
+        output.status.success(),
+        "race {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("the table is UTF-8")
+}
+
+fn svg(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("the SVG was written");
+    roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");
+    text
+}
+
+/// Filled rectangles of one colour (plotters writes `fill="#RRGGBB"`).
+fn rects_filled(text: &str, color: &str) -> usize {
+    let doc = roxmltree::Document::parse(text).expect("well-formed");
+    doc.descendants()
+        .filter(|node| node.has_tag_name("rect") && node.attribute("fill") == Some(color))
+        .count()
+}
+
+#[test]
+fn a_tiny_race_prints_a_full_table_and_a_timeline_with_one_bar_per_download() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = race(
+        &["-l", "4", "--delay", "0.01", "--rounds", "1", "--timeline"],
+        out.path(),
+    );
+    let rows = table_rows(&stdout);
+    let styles: Vec<&str> = rows.iter().map(|(style, _, _)| style.as_str()).collect();
+    assert_eq!(styles, ["sequential", "threadpool", "async"], "{stdout}");
+    assert!(
+        rows.iter().all(|(_, _, counts)| counts == "4/0/0"),
+        "{stdout}"
+    );
+    assert_eq!((rows[0].1, rows[1].1, rows[2].1), (1, 4, 4));
+    assert!(out.path().join("race.txt").is_file());
+    let timeline = svg(&out.path().join("timeline.svg"));
+    assert_eq!(
+        rects_filled(&timeline, "#0072B2"),
+        3 * 4,
+        "one ok bar per download"
+    );
+}
+
+#[test]
+fn errors_are_counted_and_drawn_in_their_own_colour() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = race(
+        &[
+            "-l",
+            "10",
+            "--delay",
+            "0",
+            "--error-rate",
+            "0.5",
+            "--rounds",
+            "1",
+            "--timeline",
+        ],
+        out.path(),
+    );
+    let rows = table_rows(&stdout);
+    assert_eq!(rows.len(), 3, "{stdout}");
+    let mut errors = 0;
+    for (_, _, counts) in &rows {
+        let numbers: Vec<usize> = counts.split('/').map(|n| n.parse().unwrap()).collect();
+        assert_eq!(numbers.iter().sum::<usize>(), 10, "{stdout}");
+        errors += numbers[2];
+    }
+    assert!(errors > 0, "a 50% error rate produced no errors: {stdout}");
+    let text = svg(&out.path().join("timeline.svg"));
+    let drawn = rects_filled(&text, "#0072B2") + rects_filled(&text, "#D55E00");
+    assert_eq!(drawn, 3 * 10);
+    assert_eq!(rects_filled(&text, "#D55E00"), errors);
+}
+
+#[test]
+fn the_sweep_completes_every_run_with_full_counts_and_draws_every_point() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = race(
+        &["-l", "3", "--delay", "0.01", "--rounds", "1", "--sweep"],
+        out.path(),
+    );
+    let rows = table_rows(&stdout);
+    // Sequential once, then -m 1, 2, 3 (the levels capped at 3 codes) for both concurrent styles.
+    assert_eq!(rows.len(), 1 + 2 * 3, "{stdout}");
+    assert!(
+        rows.iter().all(|(_, _, counts)| counts == "3/0/0"),
+        "{stdout}"
+    );
+    let text = svg(&out.path().join("sweep.svg"));
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let points = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    assert_eq!(points, 2 * 3, "one marker per measured (style, -m)");
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for label in ["sequential", "latency floor", "threadpool", "async"] {
+        assert!(labels.contains(&label), "no legend entry {label:?}");
+    }
+}
+
+#[test]
+fn a_given_server_url_is_raced_without_starting_our_own_by_the_styles_chosen() {
+    let server = FlagServer::start(ServerConfig::default()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let stdout = race(
+        &[
+            "--server",
+            &server.base_url(),
+            "BR",
+            "CN",
+            "--rounds",
+            "1",
+            "--styles",
+            "async,threadpool",
+        ],
+        out.path(),
+    );
+    assert!(
+        stdout.contains(&format!("server {}", server.base_url())),
+        "{stdout}"
+    );
+    let rows = table_rows(&stdout);
+    let styles: Vec<&str> = rows.iter().map(|(style, _, _)| style.as_str()).collect();
+    assert_eq!(styles, ["async", "threadpool"], "{stdout}");
+    assert!(
+        rows.iter().all(|(_, _, counts)| counts == "2/0/0"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    for bad in [
+        &["-m", "0"][..],
+        &["--rounds", "0"],
+        &["--server", "ftp://x"],
+        &["--error-rate", "2"],
+        &["--delay", "fast"],
+        &["--sweep", "--timeline"],
+        &["--server", "http://127.0.0.1:9/flags", "--timeline"],
+        &["-a", "BR"],
+        &["1X"],
+    ] {
+        Command::cargo_bin("race")
+            .unwrap()
+            .args(bad)
+            .assert()
+            .code(2);
+    }
+}
