@@ -475,3 +475,50 @@ fn executor_errors_convert_with_question_mark()
     assert_eq!(value, 5);
     Ok(())
 }
+
+/// CPU time (user + system, in clock ticks) used so far by this process's threads whose name
+/// starts with `prefix`, read from `/proc/self/task/*/stat` (Linux only).
+#[cfg(target_os = "linux")]
+fn cpu_ticks_of_threads(prefix: &str) -> u64 {
+    let mut ticks = 0;
+    for task in std::fs::read_dir("/proc/self/task").expect("procfs") {
+        let dir = task.expect("task entry").path();
+        let Ok(name) = std::fs::read_to_string(dir.join("comm")) else {
+            continue;
+        };
+        if !name.starts_with(prefix) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(dir.join("stat")) else {
+            continue;
+        };
+        // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
+        let after_name = &stat[stat.rfind(')').expect("stat format") + 2..];
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        ticks += fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    }
+    ticks
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_workers_sleep_instead_of_spinning() {
+    // An I/O-bound pool is idle most of the time; an idle worker that keeps polling for work
+    // would hold a CPU busy all along. Half a second idle must cost (almost) no CPU: allow 10
+    // ticks (100 ms at the usual 100 Hz), where a spinning worker would use about 50.
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(4)
+        .thread_name_prefix("idle-check")
+        .build()
+        .unwrap();
+    let futures: Vec<_> = (0..8)
+        .map(|n| pool.submit(move || n * 2).unwrap())
+        .collect();
+    for future in &futures {
+        future.result(None).unwrap();
+    }
+    let before = cpu_ticks_of_threads("idle-check");
+    std::thread::sleep(Duration::from_millis(500));
+    let used = cpu_ticks_of_threads("idle-check") - before;
+    assert!(used <= 10, "idle workers used {used} ticks of CPU in 0.5 s");
+}

@@ -36,6 +36,10 @@ pub(super) fn run(shared: &Shared) {
 /// leaves the other CPUs to the submitting thread; the others sleep on the condition variable.
 fn next_job(shared: &Shared) -> Option<QueuedJob> {
     let mut state = shared.lock();
+    // Spin at most once per wait: a worker whose spin found nothing goes to sleep. (Spinning again
+    // and again would keep one CPU busy for as long as the pool sits idle, which for an I/O-bound
+    // pool is most of the time.)
+    let mut may_spin = true;
     loop {
         if let Some(job) = state.queue.pop_front() {
             shared.queued.store(state.queue.len(), Ordering::Relaxed);
@@ -49,7 +53,8 @@ fn next_job(shared: &Shared) -> Option<QueuedJob> {
         if state.shutdown {
             return None;
         }
-        if !state.spinning {
+        if may_spin && !state.spinning {
+            may_spin = false;
             state.spinning = true;
             drop(state);
             crate::spin::snooze_until(|| shared.queued.load(Ordering::Relaxed) > 0);
@@ -66,6 +71,8 @@ fn next_job(shared: &Shared) -> Option<QueuedJob> {
             .unwrap_or_else(PoisonError::into_inner);
         // `submit` already took us off `sleeping` when it notified. A spurious wake-up leaves
         // the count one too high, which costs one needless notification later, nothing more.
+        // Woken, a worker may spin once more: the stream of tasks may have resumed.
+        may_spin = true;
     }
 }
 
