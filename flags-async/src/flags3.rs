@@ -17,7 +17,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use crate::flags2::{consume, on_one_thread, save_off_the_runtime};
-use crate::{get_flag, http_client, read_body_capped, to_download_error};
+use crate::{fetch, get_flag, http_client};
 
 /// The longest country name we accept, in characters. The longest real one is about 40
 /// ("South Georgia and the South Sandwich Islands" is 44); file systems stop at 255 bytes.
@@ -89,16 +89,7 @@ pub async fn get_country(
     cc: &str,
 ) -> Result<String, Flags3Error> {
     let url = metadata_url(base_url, cc);
-    let response = client
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| to_download_error(&url, e))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(DownloadError::http(url, status.as_u16()).into());
-    }
-    let body = read_body_capped(&url, response).await?;
+    let body = fetch(client, &url).await?;
     let bad = |reason: String| Flags3Error::Metadata {
         url: url.clone(),
         reason,

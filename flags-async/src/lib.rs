@@ -36,17 +36,22 @@ pub async fn get_flag(
     base_url: &str,
     cc: &str,
 ) -> Result<Vec<u8>, DownloadError> {
-    let url = flag_url(base_url, cc);
+    fetch(client, &flag_url(base_url, cc)).await
+}
+
+/// `GET url`, failing on any non-2xx status, and reads the body (capped; see
+/// [`read_body_capped`]). flags3 fetches `metadata.json` through it too.
+pub(crate) async fn fetch(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, DownloadError> {
     let response = client
-        .get(&url)
+        .get(url)
         .send()
         .await
-        .map_err(|e| to_download_error(&url, e))?;
+        .map_err(|e| to_download_error(url, e))?;
     let status = response.status();
     if !status.is_success() {
         return Err(DownloadError::http(url, status.as_u16()));
     }
-    read_body_capped(&url, response).await
+    read_body_capped(url, response).await
 }
 // ANCHOR_END: get_flag
 
