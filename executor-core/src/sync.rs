@@ -1,9 +1,10 @@
 //! The synchronisation types the `Future` state machine is built from, switched between `std` and
 //! loom by the crate's own `--cfg executor_core_loom` (the crossbeam and rayon idiom).
 //!
-//! Only the code that the loom models explore (`future/` and `wait.rs`'s signal) takes its types from
-//! here. The thread pool uses `std` directly: loom cannot model real OS threads or crossbeam's
-//! channels, and the models do not need them.
+//! Only the code that the loom models explore takes its types from here: `future/`, `wait.rs`'s
+//! signal, and the thread pool's admission gate and sleep protocol (`thread_pool/gate.rs`,
+//! `thread_pool/sleep.rs`). The rest of the pool uses `std` directly: loom cannot model real OS
+//! threads or crossbeam's queue, and the models stand a small queue of their own in for it.
 //!
 //! A bare `--cfg loom` would also switch tokio's internals to loom and break the build, hence the
 //! crate-specific name (see the `check-cfg` list in the workspace `Cargo.toml`).
@@ -11,14 +12,18 @@
 #[cfg(not(executor_core_loom))]
 pub(crate) use std::sync::{
     Condvar, Mutex, MutexGuard,
-    atomic::{AtomicU8, Ordering},
+    atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering, fence},
 };
+#[cfg(not(executor_core_loom))]
+pub(crate) use std::thread::yield_now;
 
 #[cfg(executor_core_loom)]
 pub(crate) use loom::sync::{
     Condvar, Mutex, MutexGuard,
-    atomic::{AtomicU8, Ordering},
+    atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering, fence},
 };
+#[cfg(executor_core_loom)]
+pub(crate) use loom::thread::yield_now;
 
 /// Always `std`'s `Arc`, even under loom: the pool turns a future's `Arc<Inner<T>>` into an
 /// `Arc<dyn Job>`, a coercion loom's mock `Arc` cannot do. Reference counts are not part of the

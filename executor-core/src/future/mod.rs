@@ -7,12 +7,16 @@
 //!
 //! * `state` (an `AtomicU8`, see [`state`]) is the truth about where the future is. It is *read*
 //!   without the lock, so `done()`, `running()`, `cancelled()` and the fast path of `result()` cost
-//!   one atomic load. Every *final* transition (to `FINISHED` or `CANCELLED`) is written while the
-//!   mutex is held, which is what makes the condition-variable wait free of lost wake-ups. The one
-//!   non-final transition, `PENDING -> RUNNING`, is a lock-free compare-and-swap: nobody waits for
-//!   it, and the compare-and-swap alone decides its race with `cancel`.
-//! * `outcome` (an `UnsafeCell`) is written exactly once, under the mutex, *before* the `Release`
-//!   store of `FINISHED`; readers look at it only after an `Acquire` load saw `FINISHED`. So no
+//!   one atomic load. Whoever starts waiting for the future under the mutex first sets the
+//!   `WATCHED` flag there. A *final* transition (to `FINISHED` or `CANCELLED`) is written while the
+//!   mutex is held, which is what makes the condition-variable wait free of lost wake-ups, with
+//!   one exception: a running future nobody watches is finished by one compare-and-swap from
+//!   exactly `RUNNING` to `FINISHED`, which fails, and falls back to the lock, the moment anyone
+//!   sets `WATCHED`. The one non-final transition, `PENDING -> RUNNING`, is a lock-free
+//!   compare-and-swap too: nobody waits for it, and the compare-and-swap alone decides its race
+//!   with `cancel`.
+//! * `outcome` (an `UnsafeCell`) is written exactly once, by the one completer, *before* the
+//!   `Release` store (or compare-and-swap) of `FINISHED`; readers look at it only after an `Acquire` load saw `FINISHED`. So no
 //!   reader ever overlaps the write, and every reader sees the whole value. After that it is only
 //!   read, except by [`Future::into_result`], which owns the handle (no `&T` of ours can be alive)
 //!   and waits until callbacks have stopped reading (the `CALLBACKS_RUNNING` flag).
@@ -37,7 +41,7 @@ pub use bridge::Awaiting;
 use crate::errors::{FutureError, InvalidStateError, TaskError, short_type_name};
 use crate::spin;
 use crate::sync::{Arc, AtomicU8, Condvar, Mutex, Ordering, UnsafeCell, lock};
-use state::{CALLBACKS_RUNNING, CANCELLED, FINISHED, PENDING, RUNNING};
+use state::{CALLBACKS_RUNNING, CANCELLED, FINISHED, PENDING, RUNNING, WATCHED};
 use waiters::{
     Callback, Listener, ListenerId, Waiter, Waiters, announce, has_callbacks, run_callback,
 };
@@ -235,14 +239,17 @@ impl<T> Future<T> {
         }
         let mut waiters = lock(&self.inner.waiters);
         // Release: a thread that sees CANCELLED (with an Acquire load) also sees whatever this
-        // thread did before cancelling. On failure we only need the value; the mutex already
-        // orders us after any final store, and RUNNING publishes nothing.
-        match self.inner.state.compare_exchange(
-            PENDING,
-            CANCELLED,
-            Ordering::Release,
-            Ordering::Relaxed,
-        ) {
+        // thread did before cancelling. On failure we only need the value: a pending future can
+        // only have been started (RUNNING publishes nothing) or finished through the lock we
+        // hold (the lock-free finish starts from RUNNING). Only `set_running` can change the
+        // word under us (everyone else who writes it holds this lock); then the update sees
+        // RUNNING and fails.
+        match self
+            .inner
+            .state
+            .fetch_update(Ordering::Release, Ordering::Relaxed, |word| {
+                (state::base(word) == PENDING).then_some(CANCELLED)
+            }) {
             Ok(_) => {
                 let to_notify = waiters.take();
                 let wake_blocked = waiters.blocked > 0;
@@ -374,9 +381,9 @@ impl<T> Future<T> {
         let callback: Callback<T> = Box::new(callback);
         if !self.done() {
             let mut waiters = lock(&self.inner.waiters);
-            // Final states are only stored under this lock, so this check cannot race with
-            // completion: either the completer will take our callback, or it has already run.
-            if !state::is_done(self.inner.state.load(Ordering::Acquire)) {
+            // `watch` and completion are ordered on the state word: either the completer sees
+            // WATCHED and takes our callback under this lock, or we see it already done.
+            if !state::is_done(self.watch()) {
                 waiters.add_callback(callback);
                 return;
             }
@@ -412,7 +419,7 @@ impl<T> Future<T> {
         let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
         let mut waiters = lock(&self.inner.waiters);
         loop {
-            let word = self.load_state();
+            let word = self.watch();
             if ready(word) {
                 return word;
             }
@@ -440,23 +447,63 @@ impl<T> Future<T> {
         }
     }
 
+    /// Marks the future watched (see [`state::WATCHED`]) and returns the state word as it was.
+    /// Call it with the mutex held, just before registering to be told of completion.
+    fn watch(&self) -> u8 {
+        // Acquire: if the future is already FINISHED, its outcome becomes visible to us (pairs
+        // with the Release of either kind of completion). Relaxed would lose that, nothing else:
+        // the read-modify-write is ordered against the completer's compare-and-swap either way.
+        self.inner.state.fetch_or(WATCHED, Ordering::Acquire)
+    }
+
     /// Stores the outcome and moves to FINISHED; the heart of `set_result` / `set_exception`.
     pub(crate) fn complete(&self, outcome: Result<T, TaskError>) -> Result<(), InvalidStateError> {
+        // The lock-free path: a running future that nobody watches. Relaxed is enough: RUNNING was
+        // stored through this completer, and a stale read only sends us to the locked path.
+        if self.inner.state.load(Ordering::Relaxed) != RUNNING {
+            return self.complete_locked(Some(outcome));
+        }
+        // SAFETY: the future is RUNNING, so only this completer can finish it (`cancel` fails on
+        // a running future) and no reader looks at the cell before FINISHED is published.
+        self.inner
+            .outcome
+            .with_mut(|cell| unsafe { *cell = Some(outcome) });
+        // Release: publishes the outcome to every Acquire load that sees FINISHED. Fails only if
+        // someone set WATCHED meanwhile; then they are registered, or about to be, under the lock.
+        match self.inner.state.compare_exchange(
+            RUNNING,
+            FINISHED,
+            Ordering::Release,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => Ok(()),
+            Err(_) => self.complete_locked(None),
+        }
+    }
+
+    /// The locked completion: stores `outcome` (unless the lock-free path already did), moves to
+    /// FINISHED under the mutex and tells everyone registered.
+    fn complete_locked(
+        &self,
+        outcome: Option<Result<T, TaskError>>,
+    ) -> Result<(), InvalidStateError> {
         let mut waiters = lock(&self.inner.waiters);
-        // Relaxed is enough under the lock: final states are only stored under it, and RUNNING
-        // was stored through this completer, by this thread or one that handed the completer
-        // over (which synchronises), so we see the latest state.
+        // Relaxed is enough under the lock: the other final transitions happen under it (or, the
+        // lock-free one, only through this completer), and RUNNING was stored through this
+        // completer too, so we see the latest state.
         let word = self.inner.state.load(Ordering::Relaxed);
         if state::is_done(word) {
             return Err(InvalidStateError {
                 state: state::name(word),
             });
         }
-        // SAFETY: the state is not final, so no reader looks at the cell yet (they wait for
-        // FINISHED), and we hold the mutex, so no other completion writes it concurrently.
-        self.inner
-            .outcome
-            .with_mut(|cell| unsafe { *cell = Some(outcome) });
+        if let Some(outcome) = outcome {
+            // SAFETY: the state is not final, so no reader looks at the cell yet (they wait for
+            // FINISHED), and only this completer writes it.
+            self.inner
+                .outcome
+                .with_mut(|cell| unsafe { *cell = Some(outcome) });
+        }
         let to_notify = waiters.take();
         let wake_blocked = waiters.blocked > 0;
         let with_callbacks = has_callbacks(&to_notify);
@@ -477,7 +524,9 @@ impl<T> Future<T> {
         if wake_blocked {
             self.inner.changed.notify_all();
         }
-        announce(to_notify, self);
+        if !to_notify.is_empty() {
+            announce(to_notify, self);
+        }
         if !clear_callback_flag {
             return;
         }
@@ -500,14 +549,15 @@ impl<T> Future<T> {
     pub(crate) fn set_running(&self) -> Result<bool, InvalidStateError> {
         // Relaxed: RUNNING publishes no data. The compare-and-swap's atomicity alone settles the
         // race with `cancel` (also a compare-and-swap from PENDING): exactly one of them wins.
-        match self.inner.state.compare_exchange(
-            PENDING,
-            RUNNING,
-            Ordering::Relaxed,
-            Ordering::Relaxed,
-        ) {
+        // The update keeps the WATCHED flag: someone blocked on a pending future stays blocked.
+        match self
+            .inner
+            .state
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |word| {
+                (state::base(word) == PENDING).then_some(RUNNING | (word & WATCHED))
+            }) {
             Ok(_) => Ok(true),
-            Err(CANCELLED) => Ok(false),
+            Err(word) if state::base(word) == CANCELLED => Ok(false),
             Err(word) => Err(InvalidStateError {
                 state: state::name(word),
             }),
@@ -521,7 +571,7 @@ impl<T> Future<T> {
         ready: fn(u8) -> bool,
     ) -> Option<ListenerId> {
         let mut waiters = lock(&self.inner.waiters);
-        if ready(self.load_state()) {
+        if ready(self.watch()) {
             return None;
         }
         Some(waiters.add_listener(listener))
@@ -534,7 +584,7 @@ impl<T> Future<T> {
         waker: &std::task::Waker,
     ) -> Option<ListenerId> {
         let mut waiters = lock(&self.inner.waiters);
-        if state::is_settled(self.load_state()) {
+        if state::is_settled(self.watch()) {
             return None;
         }
         Some(waiters.set_waker(id, waker))

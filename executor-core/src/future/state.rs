@@ -1,5 +1,5 @@
 //! The `Future` state machine as one byte: Python's `PENDING`, `RUNNING`, `FINISHED`, `CANCELLED`,
-//! plus one flag bit Rust needs and Python does not.
+//! plus two flag bits Rust needs and Python does not.
 //!
 //! ```text
 //!              set_running_or_notify_cancel          set_result / set_exception
@@ -21,6 +21,12 @@
 //! from the stored value, so [`into_result`](crate::Future::into_result), which moves the value
 //! out, waits for the flag to clear. Everything else treats `FINISHED | CALLBACKS_RUNNING` as
 //! `FINISHED`.
+//!
+//! The flag [`WATCHED`] is set, under the future's mutex, by anyone who starts waiting for the
+//! future there: a done-callback, a `wait`/`as_completed`/`.await` listener, a thread blocked in
+//! `result()`. While it is clear, nobody can be waiting, and the executor may finish a running
+//! future with a single compare-and-swap, without the lock (see `Future::complete`). Most pool
+//! tasks finish before anyone looks at them, so this is the common case.
 
 /// Submitted, not started; the only state `cancel` can leave.
 pub(crate) const PENDING: u8 = 0;
@@ -33,9 +39,12 @@ pub(crate) const CANCELLED: u8 = 3;
 /// Set together with `FINISHED` while pre-registered callbacks run in the completing thread.
 pub(crate) const CALLBACKS_RUNNING: u8 = 0b100;
 
-/// The state without the callback flag.
+/// Set under the mutex by whoever registers to be told of completion; see the module docs.
+pub(crate) const WATCHED: u8 = 0b1000;
+
+/// The state without the flags.
 pub(crate) const fn base(word: u8) -> u8 {
-    word & !CALLBACKS_RUNNING
+    word & !(CALLBACKS_RUNNING | WATCHED)
 }
 
 /// `FINISHED` or `CANCELLED`: what Python's `done()` reports.
@@ -45,7 +54,7 @@ pub(crate) const fn is_done(word: u8) -> bool {
 
 /// Done, and no callback can still be reading the value: safe to move the value out.
 pub(crate) const fn is_settled(word: u8) -> bool {
-    word == FINISHED || word == CANCELLED
+    is_done(word) && word & CALLBACKS_RUNNING == 0
 }
 
 /// The lowercase name Python's repr uses.

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// How many workers have finished a task and are (about to be) waiting for the next one.
 ///
 /// Both fields are Relaxed: the count is a hint that publishes no data (jobs travel through the
-/// channel, which synchronises on its own). A stale value costs at most one thread started
+/// queue, which synchronises on its own). A stale value costs at most one thread started
 /// early or one task waiting a moment for a busy thread, never a lost task.
 ///
 /// Once every thread has been started the count is useless, and keeping it would make each
@@ -31,8 +31,14 @@ impl IdleThreads {
         }
     }
 
-    /// `submit` takes one idle thread for its task, if there is one.
-    pub(crate) fn try_claim(&self) -> bool {
+    /// True if `submit` need not start a thread: every thread is started already, or an idle one
+    /// was there, and is now claimed for this task.
+    pub(crate) fn no_thread_needed(&self) -> bool {
+        self.all_started.load(Ordering::Relaxed) || self.try_claim()
+    }
+
+    /// Takes one idle thread for a task, if there is one.
+    fn try_claim(&self) -> bool {
         self.count
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |idle| {
                 idle.checked_sub(1)

@@ -1,47 +1,58 @@
-//! [`ThreadPoolExecutor`]: Python's `concurrent.futures.ThreadPoolExecutor` on OS threads, one
-//! job queue and one lock.
+//! [`ThreadPoolExecutor`]: Python's `concurrent.futures.ThreadPoolExecutor` on OS threads and
+//! one lock-free job queue.
 //!
 //! # How it works
 //!
 //! `submit` stores the task inside a new future and pushes that future, seen as a job
 //! ([`job`]), onto a queue; every worker thread loops popping jobs off it ([`worker`]), and
-//! sleeps on a condition variable while it is empty. Threads start lazily, one
-//! per `submit` that finds no idle thread, up to `max_workers`, exactly as CPython does it: an
-//! idle counter (CPython's `_idle_semaphore`, here [`idle`]) lets a submit reuse a thread that has
-//! finished its previous job instead of starting another.
+//! waits ([`sleep`]) while it is empty. Threads start lazily, one per `submit` that finds no idle
+//! thread, up to `max_workers`, exactly as CPython does it: an idle counter (CPython's
+//! `_idle_semaphore`, here [`idle`]) lets a submit reuse a thread that has finished its previous
+//! job instead of starting another.
 //!
-//! # Locks
+//! # Who waits for whom
 //!
-//! One `Mutex<PoolState>` guards the queue, the shutdown flag, the "broken" reason and the worker
-//! handles (CPython's `_shutdown_lock` and its queue's lock in one). Because `submit` checks for
-//! shutdown and pushes under the same lock that `shutdown` takes to set the flag, no task can
-//! slip into the queue after shutdown has begun. Critical sections are a push or a pop, plus, in
-//! a submit that starts a thread, the `thread::spawn` (so that two submits cannot both start the
-//! last allowed thread). Tasks and callbacks never run under it.
+//! The queue is crossbeam's [`Injector`], the global queue of a work-stealing scheduler:
+//! pushing and popping never block, so the submitting thread and the workers never wait for
+//! each other's critical sections. Three small protocols replace what one big lock did in the
+//! first version of this pool:
+//!
+//! * the admission [`gate`] (an atomic word) makes sure no job enters the queue once shutdown has
+//!   begun, which CPython does with its `_shutdown_lock`;
+//! * the [`sleep`] protocol lets at most one idle worker spin, puts the others to sleep on a
+//!   condition variable, and has `submit` make the wake-up system call only when it is needed;
+//! * `Mutex<PoolState>` guards only what is rarely touched: the worker handles and the count of
+//!   threads started (a submit takes it only while the pool is still starting threads).
 //!
 //! Why not a crossbeam channel? We measured one (README.md, "Speed"): on two cores its receivers
 //! spin and yield before they sleep, and six idle workers spinning steal the CPU the submitting
-//! thread needs. A plain mutex and condition variable, with *one* idle worker spinning briefly and
-//! a count of sleepers so that a submit makes the wake-up system call only when someone sleeps,
-//! was about three times faster.
+//! thread needs. Why not the mutex-guarded `VecDeque` of the previous version? The submitter and
+//! the worker fought over that one lock for every task: 13% of the benchmark's time was spent in
+//! the lock's contended path (README.md has the before and after).
 
+mod gate;
 mod idle;
 mod job;
+#[cfg(all(test, executor_core_loom))]
+mod loom_models;
+mod sleep;
 mod worker;
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::{self, JoinHandle};
 
+use crossbeam_deque::Injector;
 use crossbeam_utils::CachePadded;
 
 use crate::errors::{BuildError, SubmitError};
 use crate::executor::{ClosureExecutor, Executor};
 use crate::future::Future;
+use gate::Gate;
 use idle::IdleThreads;
 use job::QueuedJob;
+use sleep::Sleep;
 
 /// A pool of up to `max_workers` threads running submitted tasks (Python's
 /// `ThreadPoolExecutor`).
@@ -66,31 +77,23 @@ pub struct ThreadPoolExecutor {
 
 /// What the pool shares with its workers.
 pub(crate) struct Shared {
-    state: Mutex<PoolState>,
-    /// The queue's length, mirrored (under the lock) for the spinning worker to poll without
-    /// taking the lock. Relaxed: it is only a hint to stop spinning and take the lock.
-    queued: AtomicUsize,
-    /// Signalled when a job is queued for a sleeping worker, and at shutdown.
-    work_available: Condvar,
-    /// On its own cache line: workers touch it after every task, and sharing a line with the
-    /// mutex, which every `submit` writes, made both slower.
+    /// The jobs, oldest first.
+    queue: Injector<QueuedJob>,
+    /// Closed by `shutdown` and by a failed initializer; see [`gate`].
+    gate: Gate,
+    /// Idle workers spinning or sleeping; see [`sleep`]. On its own cache line, away from the
+    /// queue's ends, which every submit and every pop write.
+    sleep: CachePadded<Sleep>,
+    /// On its own cache line: workers touch it after every task while threads are starting.
     idle: CachePadded<IdleThreads>,
+    /// Set once, when an initializer fails: the reason every later submit is refused with.
+    broken: OnceLock<Arc<str>>,
+    state: Mutex<PoolState>,
     initializer: Option<Initializer>,
 }
 
-/// Guarded by `Shared::state`; see "Locks" in the module docs.
+/// Guarded by `Shared::state`: the rarely touched part of the pool.
 pub(crate) struct PoolState {
-    queue: VecDeque<QueuedJob>,
-    /// Set by `shutdown`: refuse new jobs; workers exit once the queue is empty.
-    shutdown: bool,
-    /// `Some(reason)` once an initializer failed.
-    broken: Option<Arc<str>>,
-    /// Workers waiting on `work_available` and not yet notified. A submit notifies only while
-    /// this is non-zero, which saves a system call per task while all workers are busy.
-    sleeping: usize,
-    /// A worker is spinning for work (at most one at a time); it will find the next job
-    /// without being notified.
-    spinning: bool,
     workers: Vec<JoinHandle<()>>,
     /// Threads started so far (names are numbered by it).
     started: usize,
@@ -98,22 +101,23 @@ pub(crate) struct PoolState {
 
 type Initializer = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
 
-impl PoolState {
-    /// Picks a sleeping worker to notify, counting it woken at once so that the next submit
-    /// picks a different one.
-    fn take_sleeper(&mut self) -> bool {
-        let any = self.sleeping > 0;
-        if any {
-            self.sleeping -= 1;
-        }
-        any
-    }
-}
-
 impl Shared {
     pub(crate) fn lock(&self) -> MutexGuard<'_, PoolState> {
         // No code panics while holding this lock (tasks and callbacks run outside it).
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Pops the oldest job, if any.
+    fn pop(&self) -> Option<QueuedJob> {
+        // `Retry` means another thread changed the queue under us: try again, it is not empty.
+        std::iter::repeat_with(|| self.queue.steal())
+            .find(|steal| !steal.is_retry())
+            .and_then(crossbeam_deque::Steal::success)
+    }
+
+    /// What idle workers wait for: a job, or the end (drained gate).
+    fn has_work(&self) -> bool {
+        !self.queue.is_empty() || self.gate.is_drained()
     }
 }
 
@@ -201,18 +205,15 @@ impl ThreadPoolExecutor {
         });
         ThreadPoolExecutor {
             shared: Arc::new(Shared {
+                queue: Injector::new(),
+                gate: Gate::new(),
+                sleep: CachePadded::new(Sleep::new()),
+                idle: CachePadded::new(IdleThreads::new()),
+                broken: OnceLock::new(),
                 state: Mutex::new(PoolState {
-                    queue: VecDeque::new(),
-                    shutdown: false,
-                    broken: None,
-                    sleeping: 0,
-                    spinning: false,
                     workers: Vec::new(),
                     started: 0,
                 }),
-                queued: AtomicUsize::new(0),
-                work_available: Condvar::new(),
-                idle: CachePadded::new(IdleThreads::new()),
                 initializer,
             }),
             max_workers,
@@ -221,9 +222,15 @@ impl ThreadPoolExecutor {
     }
 
     /// Python's `_adjust_thread_count`: reuse an idle thread if there is one, else start a new
-    /// one if the limit allows. Called with the pool lock held.
-    fn adjust_thread_count(&self, state: &mut PoolState) -> Result<(), SubmitError> {
-        if state.started >= self.max_workers || self.shared.idle.try_claim() {
+    /// one if the limit allows.
+    fn adjust_thread_count(&self) -> Result<(), SubmitError> {
+        // The common case takes no lock: all threads started, or an idle one will take the task.
+        if self.shared.idle.no_thread_needed() {
+            return Ok(());
+        }
+        // Under the lock, so that two submits cannot both start the last allowed thread.
+        let mut state = self.shared.lock();
+        if state.started >= self.max_workers {
             return Ok(());
         }
         let shared = Arc::clone(&self.shared);
@@ -245,6 +252,16 @@ impl ThreadPoolExecutor {
             Err(_) => Ok(()),
         }
     }
+
+    /// Why a closed gate refused a submit.
+    fn refusal(&self) -> SubmitError {
+        match self.shared.broken.get() {
+            Some(reason) => SubmitError::BrokenThreadPool {
+                reason: Arc::clone(reason),
+            },
+            None => SubmitError::Shutdown,
+        }
+    }
 }
 
 impl Default for ThreadPoolExecutor {
@@ -260,60 +277,38 @@ impl ClosureExecutor for ThreadPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        // Allocate before taking the lock, to keep the critical section short. On refusal the
-        // job is dropped after the guard (locals drop in reverse order), failing the future
-        // nobody will ever see.
+        // On refusal the job is dropped (after the pass: locals drop in reverse order), failing
+        // the future nobody will ever see.
         let (future, job) = QueuedJob::new(task);
-        let mut state = self.shared.lock();
-        if let Some(reason) = &state.broken {
-            return Err(SubmitError::BrokenThreadPool {
-                reason: Arc::clone(reason),
-            });
-        }
-        if state.shutdown {
-            return Err(SubmitError::Shutdown);
-        }
-        self.adjust_thread_count(&mut state)?;
-        state.queue.push_back(job);
-        self.shared
-            .queued
-            .store(state.queue.len(), Ordering::Relaxed);
-        // A spinning worker will take the job without a wake-up system call.
-        let wake_one = !state.spinning && state.take_sleeper();
-        drop(state);
-        // Notify after unlocking, so the woken worker does not block at once on our lock.
-        if wake_one {
-            self.shared.work_available.notify_one();
-        }
+        let Some(pass) = self.shared.gate.enter() else {
+            return Err(self.refusal());
+        };
+        self.adjust_thread_count()?;
+        self.shared.queue.push(job);
+        // Leave the gate before the wake-up: `shutdown` waits only for the push.
+        drop(pass);
+        self.shared.sleep.work_queued();
         Ok(future)
     }
 }
 
 impl Executor for ThreadPoolExecutor {
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
-        let (workers, cancelled) = {
-            let mut state = self.shared.lock();
-            state.shutdown = true;
-            state.sleeping = 0;
-            let workers = if wait {
-                std::mem::take(&mut state.workers)
-            } else {
-                Vec::new()
-            };
-            let cancelled = if cancel_futures {
-                self.shared.queued.store(0, Ordering::Relaxed);
-                std::mem::take(&mut state.queue)
-            } else {
-                VecDeque::new()
-            };
-            (workers, cancelled)
-        };
-        // Sleeping workers wake up, find the flag, and exit once the queue is empty.
-        self.shared.work_available.notify_all();
-        // Cancelling runs done-callbacks, user code: do it outside the pool lock.
-        for job in cancelled {
-            job.cancel();
+        // After `close` returns, no job can enter the queue: the workers drain it and exit.
+        self.shared.gate.close();
+        self.shared.sleep.wake_all();
+        if cancel_futures {
+            // Workers may pop some of these first and run them, as in Python: a job a worker
+            // already holds is as good as running. Cancelling runs done-callbacks (user code);
+            // no lock is held here.
+            while let Some(job) = self.shared.pop() {
+                job.cancel();
+            }
         }
+        if !wait {
+            return;
+        }
+        let workers = std::mem::take(&mut self.shared.lock().workers);
         // A task that shuts down its own pool must not join its own thread.
         let me = thread::current().id();
         for worker in workers {
