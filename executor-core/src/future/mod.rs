@@ -38,6 +38,8 @@ use std::time::{Duration, Instant};
 
 pub use bridge::Awaiting;
 
+use thin_vec::ThinVec;
+
 use crate::errors::{FutureError, InvalidStateError, TaskError, short_type_name};
 use crate::spin;
 use crate::sync::{Arc, AtomicU8, Condvar, Mutex, Ordering, UnsafeCell, lock};
@@ -102,7 +104,9 @@ pub(crate) type Task<T> = Box<dyn FnOnce() -> T + Send>;
 /// The shared part of a future; see the module docs for what guards what.
 pub(crate) struct Inner<T> {
     state: AtomicU8,
-    outcome: UnsafeCell<Option<Result<T, TaskError>>>,
+    /// The error is boxed: a failure is rare, and a `TaskError` inline would make every future
+    /// 24 bytes bigger (DESIGN.md, "One future in memory").
+    outcome: UnsafeCell<Option<Result<T, Box<TaskError>>>>,
     waiters: Mutex<Waiters<T>>,
     changed: Condvar,
     /// For futures made by the thread pool: the task itself, until the one worker that runs (or
@@ -287,7 +291,6 @@ impl<T> Future<T> {
         match state::base(word) {
             FINISHED => self
                 .finished_outcome()
-                .as_ref()
                 .map_err(|error| FutureError::Failed(error.clone())),
             CANCELLED => Err(FutureError::Cancelled),
             _ => Err(timed_out(timeout)),
@@ -310,7 +313,7 @@ impl<T> Future<T> {
     pub fn exception(&self, timeout: Option<Duration>) -> Result<Option<&TaskError>, FutureError> {
         let word = self.wait_until(timeout, state::is_done);
         match state::base(word) {
-            FINISHED => Ok(self.finished_outcome().as_ref().err()),
+            FINISHED => Ok(self.finished_outcome().err()),
             CANCELLED => Err(FutureError::Cancelled),
             _ => Err(timed_out(timeout)),
         }
@@ -346,7 +349,7 @@ impl<T> Future<T> {
             .outcome
             .with_mut(|cell| unsafe { (*cell).take() });
         match outcome {
-            Some(outcome) => outcome.map_err(FutureError::Failed),
+            Some(outcome) => outcome.map_err(|error| FutureError::Failed(*error)),
             // Only a second take could get here, and `self` by value rules that out.
             None => Err(FutureError::Failed(TaskError::Abandoned)),
         }
@@ -392,14 +395,15 @@ impl<T> Future<T> {
     }
 
     /// The outcome of a finished future.
-    fn finished_outcome(&self) -> &Result<T, TaskError> {
+    fn finished_outcome(&self) -> Result<&T, &TaskError> {
         // SAFETY: the caller saw FINISHED through an Acquire load, which synchronises with the
         // Release store made after the single write to the cell. The only later write is the
         // take in `take_settled`, which consumes a handle: not this `&self`, and not while any
         // callback on the executor's handle runs. So no `&mut` overlaps this shared borrow.
         let outcome = self.inner.outcome.with(|cell| unsafe { (*cell).as_ref() });
         match outcome {
-            Some(outcome) => outcome,
+            Some(Ok(value)) => Ok(value),
+            Some(Err(error)) => Err(error),
             None => unreachable!("a FINISHED future always holds its outcome until consumed"),
         }
     }
@@ -467,7 +471,7 @@ impl<T> Future<T> {
         // a running future) and no reader looks at the cell before FINISHED is published.
         self.inner
             .outcome
-            .with_mut(|cell| unsafe { *cell = Some(outcome) });
+            .with_mut(|cell| unsafe { *cell = Some(outcome.map_err(Box::new)) });
         // Release: publishes the outcome to every Acquire load that sees FINISHED. Fails only if
         // someone set WATCHED meanwhile; then they are registered, or about to be, under the lock.
         match self.inner.state.compare_exchange(
@@ -502,7 +506,7 @@ impl<T> Future<T> {
             // FINISHED), and only this completer writes it.
             self.inner
                 .outcome
-                .with_mut(|cell| unsafe { *cell = Some(outcome) });
+                .with_mut(|cell| unsafe { *cell = Some(outcome.map_err(Box::new)) });
         }
         let to_notify = waiters.take();
         let wake_blocked = waiters.blocked > 0;
@@ -520,7 +524,12 @@ impl<T> Future<T> {
     }
 
     /// Tells everyone a final state was reached; called after the mutex is released.
-    fn announce(&self, wake_blocked: bool, to_notify: Vec<Waiter<T>>, clear_callback_flag: bool) {
+    fn announce(
+        &self,
+        wake_blocked: bool,
+        to_notify: ThinVec<Waiter<T>>,
+        clear_callback_flag: bool,
+    ) {
         if wake_blocked {
             self.inner.changed.notify_all();
         }

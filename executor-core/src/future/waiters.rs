@@ -10,6 +10,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::task::Waker;
 
+use thin_vec::ThinVec;
+
 use crate::errors::panic_message;
 use crate::future::Future;
 use crate::sync::Arc;
@@ -43,7 +45,9 @@ pub(crate) enum Waiter<T> {
 /// Everyone waiting for one future: the list, the counter that names listeners, and the number of
 /// threads blocked in `result()` and friends on the future's condition variable.
 pub(crate) struct Waiters<T> {
-    entries: Vec<Waiter<T>>,
+    /// A `ThinVec` (one pointer; the length and capacity live in its heap block) rather than a
+    /// `Vec` (three words): every future carries this list, and most never use it.
+    entries: ThinVec<Waiter<T>>,
     next_id: u32,
     /// Threads parked on the future's condition variable. Completion calls `notify_all` only
     /// when this is non-zero, which saves a futex system call on every task nobody waits on.
@@ -53,7 +57,7 @@ pub(crate) struct Waiters<T> {
 impl<T> Waiters<T> {
     pub(crate) const fn new() -> Self {
         Waiters {
-            entries: Vec::new(),
+            entries: ThinVec::new(),
             next_id: 0,
             blocked: 0,
         }
@@ -94,7 +98,7 @@ impl<T> Waiters<T> {
     }
 
     /// Empties the list for announcing (the id counter and the blocked count stay).
-    pub(crate) fn take(&mut self) -> Vec<Waiter<T>> {
+    pub(crate) fn take(&mut self) -> ThinVec<Waiter<T>> {
         std::mem::take(&mut self.entries)
     }
 }
@@ -108,7 +112,7 @@ pub(crate) fn has_callbacks<T>(entries: &[Waiter<T>]) -> bool {
 
 /// Wakes every listener, then runs the callbacks in the order added. Call it only after
 /// releasing the future's mutex.
-pub(crate) fn announce<T>(entries: Vec<Waiter<T>>, future: &Future<T>) {
+pub(crate) fn announce<T>(entries: ThinVec<Waiter<T>>, future: &Future<T>) {
     for entry in &entries {
         match entry {
             Waiter::Listener(_, Listener::Signal { signal, token }) => signal.notify(*token),
