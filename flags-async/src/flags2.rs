@@ -123,11 +123,21 @@ pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
 }
 
 /// Runs an async supervisor to completion on a new current-thread runtime (`asyncio.run`).
+///
+/// The blocking pool that [`save_off_the_runtime`] uses is capped at the size of the thread pool
+/// behind `asyncio.to_thread` (min(32, cores + 4)). Tokio's default cap is 512, and it starts a
+/// thread for every blocking task that finds none idle: when 194 answers arrive within a few
+/// milliseconds (`-a -m 194` against a fixed delay) we counted 37 to 150 new threads at that
+/// moment, all creating files in one folder. The kernel lets one thread at a time create a name
+/// in a folder, so the others only spin on its lock, taking CPU from the runtime thread that
+/// still has answers to read. A few threads keep up with sub-millisecond saves; the rest of the
+/// saves wait in the pool's queue, which costs nothing.
 pub(crate) fn on_one_thread(
     supervisor: impl Future<Output = anyhow::Result<Counter>>,
 ) -> anyhow::Result<Counter> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .max_blocking_threads(executor_core::default_max_workers())
         .build()?;
     runtime.block_on(supervisor)
 }

@@ -125,3 +125,35 @@ fn oversized_body_is_refused() {
     let err = get_flag(&agent(), &format!("{}/flags", server.url()), "br").unwrap_err();
     assert!(matches!(err, DownloadError::TooLarge { .. }), "{err:?}");
 }
+
+#[test]
+fn a_not_found_answer_keeps_its_connection_for_the_next_request() {
+    // A server that accepts exactly one connection and answers two requests on it. If a 404
+    // closed the client's connection, the second request would go to a new connection that
+    // nobody answers, and fail with a timeout instead of a 404.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}/flags", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || -> std::io::Result<()> {
+        use std::io::{BufRead, BufReader, Write};
+        let (stream, _) = listener.accept()?;
+        let mut reader = BufReader::new(stream.try_clone()?);
+        let mut writer = stream;
+        for _ in 0..2 {
+            // Read one request head: lines up to the empty one (a GET has no body).
+            let mut line = String::new();
+            while reader.read_line(&mut line)? > 2 {
+                line.clear();
+            }
+            writer.write_all(
+                b"HTTP/1.1 404 Not Found\r\ncontent-length: 14\r\n\r\n404 Not Found\n",
+            )?;
+        }
+        Ok(())
+    });
+    let quick = http_agent(Duration::from_secs(2));
+    for cc in ["xx", "yy"] {
+        let err = get_flag(&quick, &base_url, cc).unwrap_err();
+        assert!(err.is_not_found(), "{cc}: {err:?}");
+    }
+    server.join().unwrap().unwrap();
+}
