@@ -2,6 +2,9 @@
 //! `spawn_blocking` (the reference figures in issue 2, and the table in README.md).
 //!
 //! * **throughput**: 1,000,000 no-op tasks submitted, then all awaited, on pools created once;
+//! * **four submitters**: the same million tasks submitted from four threads at once (250,000
+//!   each, each thread then awaiting its own), against `threadpool` fed the same way: what a
+//!   shared lock on the submit path costs;
 //! * **round trip**: submit one task, wait for its result, 100,000 times. Criterion reports the
 //!   mean; the median and tail of single round trips, which matter more here (an idle core on a
 //!   VM takes 60–90 µs to wake), are printed first, by `round_trip_distribution`.
@@ -86,6 +89,54 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
+fn four_submitters(c: &mut Criterion) {
+    const SUBMITTERS: u64 = 4;
+    let mut group = c.benchmark_group("throughput_1M_noop_4_submitters");
+    group.throughput(Throughput::Elements(TASKS));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    group.warm_up_time(Duration::from_secs(1));
+
+    let ours = ThreadPoolExecutor::default();
+    group.bench_function("executor_core", |b| {
+        b.iter(|| {
+            std::thread::scope(|scope| {
+                for _ in 0..SUBMITTERS {
+                    scope.spawn(|| {
+                        let futures: Vec<_> = (0..TASKS / SUBMITTERS)
+                            .map(|_| ours.submit(|| ()))
+                            .collect();
+                        for future in futures {
+                            future
+                                .expect("pool is running")
+                                .into_result()
+                                .expect("no-op task");
+                        }
+                    });
+                }
+            });
+        });
+    });
+
+    let peer = threadpool::ThreadPool::new(default_max_workers());
+    group.bench_function("threadpool", |b| {
+        b.iter(|| {
+            std::thread::scope(|scope| {
+                for _ in 0..SUBMITTERS {
+                    let peer = peer.clone();
+                    scope.spawn(move || {
+                        for _ in 0..TASKS / SUBMITTERS {
+                            peer.execute(|| ());
+                        }
+                    });
+                }
+            });
+            peer.join();
+        });
+    });
+    group.finish();
+}
+
 fn round_trip(c: &mut Criterion) {
     let mut group = c.benchmark_group("round_trip");
     group.throughput(Throughput::Elements(1));
@@ -137,6 +188,7 @@ fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     round_trip_distribution();
     throughput(&mut criterion);
+    four_submitters(&mut criterion);
     round_trip(&mut criterion);
     criterion.final_summary();
 }
