@@ -9,9 +9,9 @@
 //! sides, at least one of them sees the other's write (the fences are totally ordered, and
 //! whichever comes second sees what came before the first): either the worker finds the job and
 //! does not sleep, or the submitter finds the sleeper and wakes it. The loom model
-//! `loom_no_job_is_stranded` in this file checks exactly that.
+//! `a_pushed_job_always_finds_a_worker` (`loom_models.rs`) checks exactly that.
 //!
-//! The sleeper count is changed only under `lock`, which the sleeping worker holds from counting
+//! The sleeper count is changed only under its mutex, which the sleeping worker holds from counting
 //! itself until the condition variable releases it: a submitter that saw the count must take the
 //! lock to notify, and by then the worker is really waiting.
 
