@@ -1,6 +1,9 @@
 //! Stress: 200,000 tasks submitted from 4 threads at once, with random cancels, callbacks and
 //! panics. Proves that every future ends in exactly one final state, every callback runs exactly
 //! once, every value is dropped exactly once, and dropping the executor joins all its threads.
+//! Then 100 rounds of submits racing with `shutdown`: every submit is refused or its future is
+//! done once `shutdown(wait = true, ..)` returns (letting the admission gate skip its wait for
+//! submits in flight makes this fail in a fraction of a second).
 //!
 //! Full size even in a debug build (about a second on the 2-core CI machine), so it runs as part of
 //! `cargo test --workspace`. Run alone with `cargo test -p executor-core --test stress`.
@@ -186,4 +189,60 @@ fn many_tasks_from_many_threads_end_in_exactly_one_final_state() {
         "every value dropped exactly once"
     );
     let _ = std::panic::take_hook();
+}
+
+/// Submits racing with `shutdown`, many times over: every submit is either refused or its future
+/// is done by the time `shutdown(wait = true, ..)` returns. A job accepted but pushed after the
+/// workers left (the race the pool's admission gate closes) would stay pending forever; the
+/// check is `done()`, not a blocking `result()`, so such a bug fails the test instead of hanging
+/// it.
+#[test]
+fn submits_racing_with_shutdown_are_refused_or_finished() {
+    const ROUNDS: u64 = 100;
+    const MAX_SUBMITS: usize = 5_000;
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for round in 0..ROUNDS {
+        let pool = ThreadPoolExecutor::new(3).expect("3 workers is valid");
+        let cancel_futures = round % 2 == 1;
+        let start = std::sync::Barrier::new(4);
+        let spins = rng.below(20_000);
+        let accepted: Vec<Vec<Future<u64>>> = std::thread::scope(|scope| {
+            let submitters: Vec<_> = (0..3)
+                .map(|_| {
+                    let (pool, start) = (&pool, &start);
+                    scope.spawn(move || {
+                        start.wait();
+                        let mut futures = Vec::new();
+                        for n in 0..MAX_SUBMITS as u64 {
+                            match pool.submit(move || n) {
+                                Ok(future) => futures.push(future),
+                                Err(_) => break,
+                            }
+                        }
+                        futures
+                    })
+                })
+                .collect();
+            start.wait();
+            for _ in 0..spins {
+                std::hint::spin_loop();
+            }
+            pool.shutdown(true, cancel_futures);
+            submitters
+                .into_iter()
+                .map(|h| h.join().expect("submitter"))
+                .collect()
+        });
+        for future in accepted.iter().flatten() {
+            // Accepted before shutdown began (or in flight then, which `shutdown` waits for): it
+            // ran, or, with `cancel_futures`, it may have been cancelled while queued.
+            assert!(
+                future.done(),
+                "round {round}: an accepted future is still pending after shutdown: {future}"
+            );
+            if !cancel_futures {
+                assert!(future.result(None).is_ok(), "round {round}: {future}");
+            }
+        }
+    }
 }
