@@ -8,7 +8,7 @@ use flags_common::codes::all_cc;
 use flags_common::countries::COUNTRIES;
 use flags_common::report::parse_final_report;
 use flags_common::status::Counter;
-use flags_common::testing::{not_tried, run_and_interrupt, whole_flags_only};
+use flags_common::testing::{assert_interrupted_cleanly, whole_flags_only};
 use flags_common::verify::verify_downloads;
 
 const FLAGS2: [&str; 2] = ["flags2-async", "flags2-async-executor"];
@@ -127,28 +127,8 @@ fn the_error_server_at_high_concurrency_still_accounts_for_every_code() {
 
 /// Ctrl-C after the header: the downloads holding a permit finish, the others never start.
 fn ctrl_c_stops_cleanly_with_a_report(program: &str) {
-    let dir = tempfile::tempdir().unwrap();
     let path = assert_cmd::cargo::cargo_bin(program);
-    let run = run_and_interrupt(&path, &["-s", "DELAY", "-a", "-m", "10"], dir.path()).unwrap();
-    assert_eq!(
-        run.status.code(),
-        Some(130),
-        "{program}: {}\n{}",
-        run.stdout,
-        run.stderr
-    );
-    let counter = parse_final_report(&run.stdout).expect("a final report");
-    assert_eq!(
-        counter.total() + not_tried(&run.stdout),
-        194,
-        "{}",
-        run.stdout
-    );
-    assert!(not_tried(&run.stdout) > 0, "{}", run.stdout);
-    assert_eq!(
-        whole_flags_only(&dir.path().join("downloaded")).unwrap(),
-        counter.ok
-    );
+    assert_interrupted_cleanly(&path, &["-s", "DELAY", "-a", "-m", "10"]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! What the flags2 tests of every style share: running a program and pressing Ctrl-C once its
-//! header is out, and checking that a download folder holds only whole flags.
+//! header is out, checking that a download folder holds only whole flags, and the whole Ctrl-C
+//! check built from both ([`assert_interrupted_cleanly`]).
 //!
 //! It lives in the library (not in each crate's `tests/`) so the sequential, thread-pool and async
 //! tests prove the same things in the same way.
@@ -85,6 +86,43 @@ pub fn run_and_interrupt(program: &Path, args: &[&str], dir: &Path) -> io::Resul
         stdout: header + &rest,
         stderr: stderr_reader.join().unwrap_or_default(),
     })
+}
+
+/// Runs `program args` (an `-a` run against a slow server) in a fresh folder, presses Ctrl-C once
+/// its header is out, and asserts what every style promises then: exit status 130, a final
+/// report, every one of the 194 codes either counted or reported as not tried (and some not
+/// tried), and exactly one whole flag on disk per download counted OK. Returns the run, for
+/// checks of a style's own.
+///
+/// # Panics
+///
+/// When any of those promises is broken: this is a test helper.
+#[cfg(unix)]
+pub fn assert_interrupted_cleanly(program: &Path, args: &[&str]) -> InterruptedRun {
+    let name = program.display();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let run = run_and_interrupt(program, args, dir.path()).expect("the program runs");
+    assert_eq!(
+        run.status.code(),
+        Some(130),
+        "{name}: {}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let counter = crate::report::parse_final_report(&run.stdout).expect("a final report");
+    assert_eq!(
+        counter.total() + not_tried(&run.stdout),
+        194,
+        "{name}: {}",
+        run.stdout
+    );
+    assert!(not_tried(&run.stdout) > 0, "{name}: {}", run.stdout);
+    assert_eq!(
+        whole_flags_only(&dir.path().join("downloaded")),
+        Ok(counter.ok),
+        "{name}"
+    );
+    run
 }
 
 /// Checks that `dest_dir` (if it exists) holds only finished `.gif` files, each a valid GIF with
