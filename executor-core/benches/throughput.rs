@@ -24,12 +24,22 @@ use executor_core::{Executor, ThreadPoolExecutor, default_max_workers};
 const TASKS: u64 = 1_000_000;
 const TRIPS: usize = 100_000;
 
-fn throughput(c: &mut Criterion) {
-    let mut group = c.benchmark_group("throughput_1M_noop");
+/// A group for runs of a million tasks: each iteration takes about half a second, so ten samples
+/// in ten seconds instead of criterion's default hundred.
+fn million_task_group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements(TASKS));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
     group.warm_up_time(Duration::from_secs(1));
+    group
+}
+
+fn throughput(c: &mut Criterion) {
+    let mut group = million_task_group(c, "throughput_1M_noop");
 
     let ours = ThreadPoolExecutor::default();
     group.bench_function("executor_core", |b| {
@@ -91,11 +101,7 @@ fn throughput(c: &mut Criterion) {
 
 fn four_submitters(c: &mut Criterion) {
     const SUBMITTERS: u64 = 4;
-    let mut group = c.benchmark_group("throughput_1M_noop_4_submitters");
-    group.throughput(Throughput::Elements(TASKS));
-    group.sample_size(10);
-    group.measurement_time(Duration::from_secs(10));
-    group.warm_up_time(Duration::from_secs(1));
+    let mut group = million_task_group(c, "throughput_1M_noop_4_submitters");
 
     let ours = ThreadPoolExecutor::default();
     group.bench_function("executor_core", |b| {
