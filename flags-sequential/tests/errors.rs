@@ -157,3 +157,28 @@ fn a_not_found_answer_keeps_its_connection_for_the_next_request() {
     }
     server.join().unwrap().unwrap();
 }
+
+#[test]
+fn answer_heads_fit_the_small_input_buffer_and_a_huge_one_fails_cleanly() {
+    // `http_agent` keeps 8 KiB input buffers. An answer's head must fit whole: real ones are a
+    // few hundred bytes, a 6 KiB one still works, and a 20 KiB one is a clear transport error
+    // (never a hang, a panic, or a truncated flag).
+    let mut server = mockito::Server::new();
+    server
+        .mock("GET", "/flags/br/br.gif")
+        .with_header("x-padding", &"a".repeat(6 * 1024))
+        .with_body(b"GIF89a-big-head")
+        .create();
+    server
+        .mock("GET", "/flags/cn/cn.gif")
+        .with_header("x-padding", &"a".repeat(20 * 1024))
+        .with_body(b"GIF89a-huge-head")
+        .create();
+    let base_url = format!("{}/flags", server.url());
+    assert_eq!(
+        get_flag(&agent(), &base_url, "br").unwrap(),
+        b"GIF89a-big-head"
+    );
+    let err = get_flag(&agent(), &base_url, "cn").unwrap_err();
+    assert!(matches!(err, DownloadError::Transport { .. }), "{err:?}");
+}
