@@ -256,6 +256,58 @@ fn shutdown_with_cancel_futures_cancels_only_the_queued_tasks() {
     assert_eq!(running.result(Some(SOON)).ok(), Some(&7));
 }
 
+/// A pool of `workers` threads that each wait, before their first job, until the test calls
+/// `wait` on the returned barrier: so every job submitted before that is queued when the first
+/// worker looks, and the workers take them in batches (`thread_pool/local.rs`).
+fn pool_held_at_start(workers: usize) -> (ThreadPoolExecutor, Arc<Barrier>) {
+    let go = Arc::new(Barrier::new(workers + 1));
+    let held = Arc::clone(&go);
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(workers)
+        .initializer(move || {
+            held.wait();
+            Ok::<(), String>(())
+        })
+        .build()
+        .unwrap();
+    (pool, go)
+}
+
+#[test]
+fn a_job_taken_in_a_batch_never_waits_behind_a_long_task_while_a_worker_is_free() {
+    // Eleven jobs queued before two workers look: the first batch holds the blocking task and
+    // quick jobs behind it. The other worker must steal those quick jobs; if it could not, they
+    // would wait for the release, which only comes after they are all done.
+    let (pool, go) = pool_held_at_start(2);
+    let (gate, task) = gated_task();
+    let blocked = pool.submit(task).unwrap();
+    let quick: Vec<_> = (0..10).map(|n| pool.submit(move || n).unwrap()).collect();
+    go.wait();
+    for (n, future) in quick.iter().enumerate() {
+        assert_eq!(future.result(Some(SOON)).ok(), Some(&n));
+    }
+    assert!(!blocked.done());
+    gate.release.send(()).unwrap();
+    assert_eq!(blocked.result(Some(SOON)).ok(), Some(&7));
+}
+
+#[test]
+fn shutdown_with_cancel_futures_also_cancels_jobs_a_worker_took_in_a_batch() {
+    // The one worker takes the blocking task and a batch of the jobs behind it before it starts
+    // the task; those jobs sit in its own queue, not the shared one, and are pending all the
+    // same: `cancel_futures` must reach them.
+    let (pool, go) = pool_held_at_start(1);
+    let (gate, task) = gated_task();
+    let running = pool.submit(task).unwrap();
+    let queued: Vec<_> = (0..10).map(|n| pool.submit(move || n).unwrap()).collect();
+    go.wait();
+    gate.started.recv().unwrap();
+    pool.shutdown(false, true);
+    assert!(queued.iter().all(|f| f.cancelled()));
+    gate.release.send(()).unwrap();
+    assert_eq!(running.result(Some(SOON)).ok(), Some(&7));
+}
+
 // Ported from ThreadPoolShutdownTest.test_cancel_futures_wait_false.
 #[test]
 fn shutdown_without_wait_returns_while_a_task_still_runs() {

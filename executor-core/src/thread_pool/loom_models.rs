@@ -1,6 +1,6 @@
-//! loom models of the pool's two lock-free protocols: the admission [`Gate`] racing with
-//! `shutdown`, and the [`Sleep`] protocol (no lost wake-up between a push and a worker going to
-//! sleep).
+//! loom models of the pool's lock-free protocols: the admission [`Gate`] racing with
+//! `shutdown`, the [`Sleep`] protocol (no lost wake-up between a push and a worker going to
+//! sleep), and the announcement of a batch a worker takes and lends to its peers ([`Lent`]).
 //!
 //! loom cannot run crossbeam's queue, so a tiny queue of two counters stands in for it, with
 //! *weaker* orderings than crossbeam's (Release pushes, Acquire looks, where crossbeam uses
@@ -22,6 +22,7 @@ use loom::sync::{Arc, Condvar, Mutex};
 use loom::thread;
 
 use super::gate::Gate;
+use super::local::Lent;
 use super::sleep::Sleep;
 
 /// Job `n` is the `n`-th push; `pushed` and `taken` count pushes and pops.
@@ -198,5 +199,53 @@ fn shutdown_racing_with_submit_strands_no_job() {
         assert_eq!(*pool.ran.lock().unwrap(), usize::from(accepted));
         assert!(pool.queue.is_empty(), "no job is left behind");
         assert!(!pool.submit(), "a closed gate refuses");
+    });
+}
+
+/// A worker that takes a batch runs one job and *lends* the rest (`worker::take`); while it is
+/// busy with its own job, a sleeping or spinning peer must get the lent one. The owner announces
+/// its batch like a submit (`Sleep::work_queued`, fenced), and the peer's wait treats lent jobs
+/// as work: a lost wake-up leaves the peer asleep and the owner waiting, a deadlock for loom.
+#[test]
+fn a_lent_job_reaches_a_peer_while_its_owner_is_busy() {
+    check(|| {
+        let pool = ModelPool::new();
+        // The owner's own queue, as its peers see it, and the count of lent jobs.
+        let lent = Arc::new((
+            CountingQueue {
+                pushed: AtomicUsize::new(0),
+                taken: AtomicUsize::new(0),
+            },
+            Lent::new(),
+        ));
+        let peer = {
+            let (pool, lent) = (Arc::clone(&pool), Arc::clone(&lent));
+            thread::spawn(move || {
+                let (owner_queue, count) = &*lent;
+                let mut may_spin = true;
+                loop {
+                    // `LocalQueues::steal`: look at peers only when the count says to.
+                    if count.any() {
+                        if owner_queue.pop().is_some() {
+                            count.took_one();
+                            *pool.ran.lock().unwrap() += 1;
+                            pool.ran_changed.notify_all();
+                            return;
+                        }
+                        // Counted but not there yet: let the owner finish moving it in.
+                        thread::yield_now();
+                    }
+                    pool.sleep.wait_for_work(&mut may_spin, || count.any());
+                }
+            })
+        };
+        // The owner: the batch lands in its queue, is counted, is announced, and the owner
+        // "runs" its own job until the lent one has run elsewhere.
+        let (owner_queue, count) = &*lent;
+        owner_queue.push();
+        count.lend(1);
+        pool.sleep.work_queued();
+        pool.wait_until_ran(1);
+        peer.join().unwrap();
     });
 }

@@ -35,6 +35,7 @@
 mod gate;
 mod idle;
 mod job;
+mod local;
 #[cfg(all(test, executor_core_loom))]
 mod loom_models;
 mod sleep;
@@ -54,6 +55,7 @@ use crate::future::Future;
 use gate::Gate;
 use idle::IdleThreads;
 use job::QueuedJob;
+use local::LocalQueues;
 use sleep::Sleep;
 
 /// A pool of up to `max_workers` threads running submitted tasks (Python's
@@ -79,8 +81,10 @@ pub struct ThreadPoolExecutor {
 
 /// What the pool shares with its workers.
 pub(crate) struct Shared {
-    /// The jobs, oldest first.
+    /// The jobs no worker has taken yet, oldest first.
     queue: Injector<QueuedJob>,
+    /// Jobs workers took in a batch and have not started yet; see [`local`].
+    locals: CachePadded<LocalQueues>,
     /// Closed by `shutdown` and by a failed initializer; see [`gate`].
     gate: Gate,
     /// Idle workers spinning or sleeping; see [`sleep`]. On its own cache line, away from the
@@ -109,7 +113,7 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Pops the oldest job, if any.
+    /// Pops the oldest job of the shared queue, if any.
     fn pop(&self) -> Option<QueuedJob> {
         // `Retry` means another thread changed the queue under us: try again, it is not empty.
         std::iter::repeat_with(|| self.queue.steal())
@@ -117,9 +121,20 @@ impl Shared {
             .and_then(crossbeam_deque::Steal::success)
     }
 
-    /// What idle workers wait for: a job, or the end (drained gate).
+    /// Pops the oldest job of the shared queue and moves up to [`local::BATCH`] - 1 of the next
+    /// ones (never more than half of the queue) into `landing`.
+    fn pop_batch(&self, landing: &crossbeam_deque::Worker<QueuedJob>) -> Option<QueuedJob> {
+        std::iter::repeat_with(|| {
+            self.queue
+                .steal_batch_with_limit_and_pop(landing, local::BATCH)
+        })
+        .find(|steal| !steal.is_retry())
+        .and_then(crossbeam_deque::Steal::success)
+    }
+
+    /// What idle workers wait for: a job anywhere, or the end (drained gate).
     fn has_work(&self) -> bool {
-        !self.queue.is_empty() || self.gate.is_drained()
+        !self.queue.is_empty() || self.locals.any_lent() || self.gate.is_drained()
     }
 }
 
@@ -208,6 +223,7 @@ impl ThreadPoolExecutor {
         ThreadPoolExecutor {
             shared: Arc::new(Shared {
                 queue: Injector::new(),
+                locals: CachePadded::new(LocalQueues::new()),
                 gate: Gate::new(),
                 sleep: CachePadded::new(Sleep::new()),
                 idle: CachePadded::new(IdleThreads::new()),
@@ -236,9 +252,14 @@ impl ThreadPoolExecutor {
             return Ok(());
         }
         let shared = Arc::clone(&self.shared);
+        let own = self.shared.locals.register();
         let spawned = thread::Builder::new()
             .name(format!("{}_{}", self.name_prefix, state.started))
-            .spawn(move || worker::run(&shared));
+            .spawn(move || worker::run(&shared, own));
+        if spawned.is_err() {
+            // Registered last, under the same lock: no other queue can have come after it.
+            self.shared.locals.unregister_last();
+        }
         match spawned {
             Ok(handle) => {
                 state.workers.push(handle);
@@ -304,6 +325,10 @@ impl Executor for ThreadPoolExecutor {
             // already holds is as good as running. Cancelling runs done-callbacks (user code);
             // no lock is held here.
             while let Some(job) = self.shared.pop() {
+                job.cancel();
+            }
+            // Jobs that workers took in a batch have not started either.
+            while let Some(job) = self.shared.locals.steal() {
                 job.cancel();
             }
         }

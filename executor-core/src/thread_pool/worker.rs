@@ -3,12 +3,15 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use crossbeam_deque::Worker;
+
 use super::Shared;
 use super::job::QueuedJob;
 use crate::errors::{TaskError, panic_message};
 
-/// Runs the initializer, then jobs until the pool is shut down and the queue is empty.
-pub(super) fn run(shared: &Shared) {
+/// Runs the initializer, then jobs until the pool is shut down and every queue is empty. `own`
+/// is this worker's queue of jobs taken in a batch ([`local`](super::local)).
+pub(super) fn run(shared: &Shared, own: Worker<QueuedJob>) {
     if let Some(initializer) = &shared.initializer {
         let outcome = catch_unwind(AssertUnwindSafe(initializer)).unwrap_or_else(|payload| {
             Err(format!("it panicked: {}", panic_message(payload.as_ref())))
@@ -18,14 +21,18 @@ pub(super) fn run(shared: &Shared) {
             return;
         }
     }
+    // A private deque that a batch lands in before it is counted and moved to `own`.
+    let landing = Worker::new_fifo();
     // Everything queued before shutdown still runs, as in Python.
-    while let Some(job) = next_job(shared) {
-        // The job marks this thread idle (for `submit` to reuse) once its task has returned.
-        job.run(&shared.idle);
+    while let Some(job) = next_job(shared, &own, &landing) {
+        // The job marks this thread idle (for `submit` to reuse) once its task has returned,
+        // unless jobs of its own batch are still waiting for it.
+        job.run(own.is_empty().then_some(&*shared.idle));
     }
 }
 
-/// Pops the next job, waiting while the queue is empty; `None` once shut down and drained.
+/// The next job: from this worker's own queue, else from a peer's, else a batch from the shared
+/// queue, waiting while there is none; `None` once shut down and drained.
 ///
 /// An idle worker first *spins and yields* for a few microseconds, if no other worker already does,
 /// and only then sleeps ([`Sleep::wait_for_work`](super::sleep::Sleep::wait_for_work)). When tasks
@@ -33,21 +40,23 @@ pub(super) fn run(shared: &Shared) {
 /// spinner catches the next one without a sleep and a wake-up, which cost a context switch each
 /// and made the pool 3–4 times slower in our measurements (README.md, "Speed"). One spinner is
 /// enough to catch a stream and leaves the other CPUs to the submitting thread.
-fn next_job(shared: &Shared) -> Option<QueuedJob> {
+fn next_job(
+    shared: &Shared,
+    own: &Worker<QueuedJob>,
+    landing: &Worker<QueuedJob>,
+) -> Option<QueuedJob> {
+    if let Some(job) = shared.locals.pop_own(own) {
+        return Some(job);
+    }
     let mut may_spin = true;
     loop {
-        if let Some(job) = shared.pop() {
-            // A burst arrived while a spinner was expected to take it: pass the wake-up on, so
-            // that the queued jobs do not wait for this one to finish.
-            if !shared.queue.is_empty() {
-                shared.sleep.spread_burst();
-            }
+        if let Some(job) = take(shared, own, landing) {
             return Some(job);
         }
         if shared.gate.is_drained() {
-            // Drained, so nothing can be pushed any more; a push that landed between the `pop`
-            // above and that check is caught by this last look.
-            return shared.pop();
+            // Drained, so nothing can be pushed any more; a push that landed between the look
+            // above and that check is caught by this last one.
+            return take(shared, own, landing);
         }
         shared
             .sleep
@@ -55,7 +64,43 @@ fn next_job(shared: &Shared) -> Option<QueuedJob> {
     }
 }
 
-/// Python's `_initializer_failed`: mark the pool broken, then fail every queued task.
+/// One look for work, `own` being empty: a job a peer took in a batch (those left the shared
+/// queue before anything still in it), else a batch from the shared queue.
+fn take(
+    shared: &Shared,
+    own: &Worker<QueuedJob>,
+    landing: &Worker<QueuedJob>,
+) -> Option<QueuedJob> {
+    if let Some(job) = shared.locals.steal() {
+        // More jobs waiting? Pass the wake-up on, so that they do not wait for this one.
+        if shared.locals.any_lent() || !shared.queue.is_empty() {
+            shared.sleep.spread_burst();
+        }
+        return Some(job);
+    }
+    // The batch lands in the private `landing` deque first, so that its size is known exactly
+    // (peers may steal from `own` the moment a job is in it, and the count must not miss those).
+    let job = shared.pop_batch(landing)?;
+    let lent = landing.len();
+    if lent > 0 {
+        while let Some(next) = landing.pop() {
+            own.push(next);
+        }
+        // Counted after the pushes: the count's read-modify-write then finds the pushes already
+        // written, and the fence below has nothing left to wait for. (Counting first cost a
+        // fifth of the 1M-task throughput.) A peer may steal a job before it is counted: the
+        // count dips for a moment, which `Lent` allows for.
+        shared.locals.lend(lent);
+        // Announced like a submit (a fenced wake-up): a peer about to sleep either sees these
+        // jobs or is woken to steal them, so none waits behind this worker's task.
+        shared.sleep.work_queued();
+    } else if !shared.queue.is_empty() {
+        // A burst arrived while a spinner was expected to take it: pass the wake-up on.
+        shared.sleep.spread_burst();
+    }
+    Some(job)
+}
+
 fn initializer_failed(shared: &Shared, reason: &str) {
     let reason: Arc<str> =
         format!("a thread initializer failed, the thread pool is not usable anymore ({reason})")
