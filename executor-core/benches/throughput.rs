@@ -44,12 +44,12 @@ fn throughput(c: &mut Criterion) {
     let ours = ThreadPoolExecutor::default();
     group.bench_function("executor_core", |b| {
         b.iter(|| {
-            let futures: Vec<_> = (0..TASKS).map(|_| ours.submit(|| ())).collect();
+            let futures = (0..TASKS)
+                .map(|_| ours.submit(|| ()))
+                .collect::<Result<Vec<_>, _>>()
+                .expect("pool is running");
             for future in futures {
-                future
-                    .expect("pool is running")
-                    .into_result()
-                    .expect("no-op task");
+                future.into_result().expect("no-op task");
             }
         });
     });
@@ -109,14 +109,12 @@ fn four_submitters(c: &mut Criterion) {
             std::thread::scope(|scope| {
                 for _ in 0..SUBMITTERS {
                     scope.spawn(|| {
-                        let futures: Vec<_> = (0..TASKS / SUBMITTERS)
+                        let futures = (0..TASKS / SUBMITTERS)
                             .map(|_| ours.submit(|| ()))
-                            .collect();
+                            .collect::<Result<Vec<_>, _>>()
+                            .expect("pool is running");
                         for future in futures {
-                            future
-                                .expect("pool is running")
-                                .into_result()
-                                .expect("no-op task");
+                            future.into_result().expect("no-op task");
                         }
                     });
                 }

@@ -50,4 +50,9 @@ impl IdleThreads {
     pub(crate) fn all_started(&self) {
         self.all_started.store(true, Ordering::Relaxed);
     }
+
+    /// Whether the pool has reached `max_workers` (a hint: it may lag for a moment).
+    pub(crate) fn are_all_started(&self) -> bool {
+        self.all_started.load(Ordering::Relaxed)
+    }
 }

@@ -8,8 +8,13 @@
 //! submitting thread and the worker then write the same few cache lines (the queue's ends, the
 //! slot just filled, the future just allocated) for every single task, and each write has to
 //! fetch the line back from the other core first. Taking up to [`BATCH`] jobs in one go moves
-//! each line once per batch instead. On the 1M-task benchmark this lifted the throughput by about
-//! a third, to the level of the `threadpool` crate (README.md, "Speed").
+//! each line once per batch instead. On the 1M-task benchmark, in alternating runs of the two
+//! builds, the median went from 1.7 to 2.3–2.8 M tasks/s, with the `threadpool` crate at 2.2–2.6
+//! in the same minutes (README.md, "Speed").
+//!
+//! Only once the pool has all its threads, though: while it is still starting them, each
+//! `submit` that finds no idle thread starts one for its job, and a batch would take jobs away
+//! from the threads being started for them.
 //!
 //! # Why stealing
 //!
@@ -39,8 +44,9 @@ use super::job::QueuedJob;
 use crate::sync::{AtomicUsize, Ordering, yield_now};
 
 /// The most jobs a worker takes from the shared queue at once (it never takes more than half of
-/// what is there). Measured: 4 already gives most of the gain, 16 a little more, 64 no more.
-pub(crate) const BATCH: usize = 16;
+/// what is there). On the 1M-task benchmark, batches of 4 and 16 gave the same throughput and 64
+/// less; the smallest keeps tasks closest to submission order.
+pub(crate) const BATCH: usize = 4;
 
 /// How many jobs sit in workers' own queues: a hint that lets a worker skip looking at every
 /// peer's queue when none holds anything, which is almost always.
@@ -123,7 +129,11 @@ impl LocalQueues {
             return None;
         }
         let stealers = self.stealers.read().unwrap_or_else(PoisonError::into_inner);
-        for stealer in stealers.iter() {
+        // `is_empty` first: it only reads the two ends, while `steal` also pins crossbeam's
+        // memory-reclamation epoch, whose bookkeeping walks every thread that ever touched a
+        // deque. With 676 workers (`flags2-threadpool -e -m 1000`) stealing from every queue
+        // in turn spent about 8% of the program's CPU time there.
+        for stealer in stealers.iter().filter(|stealer| !stealer.is_empty()) {
             // `Retry` means the owner or another thief moved the same end: look again.
             let stolen = std::iter::repeat_with(|| stealer.steal())
                 .find(|steal| !steal.is_retry())

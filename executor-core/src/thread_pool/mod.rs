@@ -1,11 +1,12 @@
 //! [`ThreadPoolExecutor`]: Python's `concurrent.futures.ThreadPoolExecutor` on OS threads and
-//! one lock-free job queue.
+//! a lock-free job queue.
 //!
 //! # How it works
 //!
 //! `submit` stores the task inside a new future and pushes that future, seen as a job
-//! ([`job`]), onto a queue; every worker thread loops popping jobs off it ([`worker`]), and
-//! waits ([`sleep`]) while it is empty. Threads start lazily, one per `submit` that finds no idle
+//! ([`job`]), onto a queue; every worker thread loops taking jobs off it ([`worker`]), a few at
+//! a time into a short queue of its own that idle peers can steal from ([`local`]), and waits
+//! ([`sleep`]) while there is none. Threads start lazily, one per `submit` that finds no idle
 //! thread, up to `max_workers`, exactly as CPython does it: an idle counter (CPython's
 //! `_idle_semaphore`, here [`idle`]) lets a submit reuse a thread that has finished its previous
 //! job instead of starting another.
@@ -14,13 +15,15 @@
 //!
 //! The queue is crossbeam's [`Injector`], the global queue of a work-stealing scheduler:
 //! pushing and popping never block, so the submitting thread and the workers never wait for
-//! each other's critical sections. Three small protocols replace what one big lock did in the
+//! each other's critical sections. Small protocols replace what one big lock did in the
 //! first version of this pool:
 //!
 //! * the admission [`gate`] (an atomic word) makes sure no job enters the queue once shutdown has
 //!   begun, which CPython does with its `_shutdown_lock`;
 //! * the [`sleep`] protocol lets at most one idle worker spin, puts the others to sleep on a
 //!   condition variable, and has `submit` make the wake-up system call only when it is needed;
+//! * a worker that takes a batch announces it the way `submit` announces a push, so that no
+//!   job waits behind a long task while a peer sleeps ([`local`]);
 //! * `Mutex<PoolState>` guards only what is rarely touched: the worker handles and the count of
 //!   threads started (a submit takes it only while the pool is still starting threads).
 //!
@@ -30,7 +33,10 @@
 //! and every worker took that one lock for every task: 13% of the benchmark's time went to the
 //! lock's contended path. With one submitting thread that cost hid behind the submitter's own
 //! work (allocating each future), and the throughput stayed the same; with four submitting
-//! threads the lock-free queue is about 1.5 times faster (README.md, "Speed").
+//! threads the lock-free queue is about 1.5 times faster (README.md, "Speed"). Why batches? With
+//! one job per visit, a worker follows the submitter slot by slot, and the two cores pass the
+//! same cache lines back and forth for every task; that, not the lock, was what held one
+//! submitting thread back ([`local`] has the figures).
 
 mod gate;
 mod idle;

@@ -78,6 +78,18 @@ fn take(
         }
         return Some(job);
     }
+    // No batches while the pool is still starting threads: then every `submit` that finds no
+    // idle thread starts one for its job, and a batch would take jobs away from the threads
+    // being started for them. (With 676 threads starting, `flags2-threadpool -e -m 1000`, the
+    // stealing that followed cost more than the batches saved.)
+    if !shared.idle.are_all_started() {
+        let job = shared.pop()?;
+        if !shared.queue.is_empty() {
+            // A burst arrived while a spinner was expected to take it: pass the wake-up on.
+            shared.sleep.spread_burst();
+        }
+        return Some(job);
+    }
     // The batch lands in the private `landing` deque first, so that its size is known exactly
     // (peers may steal from `own` the moment a job is in it, and the count must not miss those).
     let job = shared.pop_batch(landing)?;
