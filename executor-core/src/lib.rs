@@ -70,7 +70,9 @@
 //!   `submit`), [`MapFn`] (for `map`), [`ClosureExecutor`] (executors that take closures);
 //!   `map.rs` — [`Map`], the iterator behind `map`.
 //! * `thread_pool/` — [`ThreadPoolExecutor`]: `mod.rs` (submit, shutdown, builder), `job.rs`
-//!   (Python's `_WorkItem`), `worker.rs` (Python's `_worker` loop).
+//!   (Python's `_WorkItem`), `worker.rs` (Python's `_worker` loop), `local.rs` (each worker's
+//!   short queue of jobs taken in a batch), `gate.rs` and `sleep.rs` (how shutdown and idle
+//!   workers agree with `submit` without a shared lock), `idle.rs` (reusing idle threads).
 //! * [`process_pool`] — [`ProcessPoolExecutor`]: `mod.rs` (submit, dispatch, shutdown, builder),
 //!   `function.rs` (registered functions), `protocol.rs` (messages on the pipes), `reader.rs`
 //!   (the parent's thread per worker), `worker.rs` (the worker process), `sink.rs` (a request's
