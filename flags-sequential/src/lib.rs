@@ -39,7 +39,7 @@ use flags_common::save::save_flag_in;
 /// - The buffers are 8 KiB for answers and 4 KiB for requests instead of 128 KiB each. Every new
 ///   connection zero-fills both: a fifth of the client's CPU time at `-e -m 100`, and most of its
 ///   peak memory at `-e -m 1000` (149 MiB with ureq's defaults, 52 MiB with 16 KiB each, now
-///   36 MiB). A flag is a few KB and is read through the buffer in pieces; what must fit whole
+///   38–40 MiB). A flag is a few KB and is read through the buffer in pieces; what must fit whole
 ///   is the answer's head (status line and headers), a few hundred bytes from the flag sites,
 ///   and the request's head, 70 bytes. An answer whose head outgrows the input buffer fails
 ///   with a transport error, it is not cut short.
