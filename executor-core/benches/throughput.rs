@@ -38,20 +38,23 @@ fn million_task_group<'a>(
     group
 }
 
+/// The measured work: submit `tasks` no-op tasks to `pool`, then await every one of them.
+fn submit_then_await_noops(pool: &ThreadPoolExecutor, tasks: u64) {
+    let futures = (0..tasks)
+        .map(|_| pool.submit(|| ()))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("pool is running");
+    for future in futures {
+        future.into_result().expect("no-op task");
+    }
+}
+
 fn throughput(c: &mut Criterion) {
     let mut group = million_task_group(c, "throughput_1M_noop");
 
     let ours = ThreadPoolExecutor::default();
     group.bench_function("executor_core", |b| {
-        b.iter(|| {
-            let futures = (0..TASKS)
-                .map(|_| ours.submit(|| ()))
-                .collect::<Result<Vec<_>, _>>()
-                .expect("pool is running");
-            for future in futures {
-                future.into_result().expect("no-op task");
-            }
-        });
+        b.iter(|| submit_then_await_noops(&ours, TASKS));
     });
 
     let peer = threadpool::ThreadPool::new(default_max_workers());
@@ -108,15 +111,7 @@ fn four_submitters(c: &mut Criterion) {
         b.iter(|| {
             std::thread::scope(|scope| {
                 for _ in 0..SUBMITTERS {
-                    scope.spawn(|| {
-                        let futures = (0..TASKS / SUBMITTERS)
-                            .map(|_| ours.submit(|| ()))
-                            .collect::<Result<Vec<_>, _>>()
-                            .expect("pool is running");
-                        for future in futures {
-                            future.into_result().expect("no-op task");
-                        }
-                    });
+                    scope.spawn(|| submit_then_await_noops(&ours, TASKS / SUBMITTERS));
                 }
             });
         });

@@ -16,10 +16,11 @@
 //!   compare-and-swap too: nobody waits for it, and the compare-and-swap alone decides its race
 //!   with `cancel`.
 //! * `outcome` (an `UnsafeCell`) is written exactly once, by the one completer, *before* the
-//!   `Release` store (or compare-and-swap) of `FINISHED`; readers look at it only after an `Acquire` load saw `FINISHED`. So no
-//!   reader ever overlaps the write, and every reader sees the whole value. After that it is only
-//!   read, except by [`Future::into_result`], which owns the handle (no `&T` of ours can be alive)
-//!   and waits until callbacks have stopped reading (the `CALLBACKS_RUNNING` flag).
+//!   `Release` store (or compare-and-swap) of `FINISHED`; readers look at it only after an
+//!   `Acquire` load saw `FINISHED`. So no reader ever overlaps the write, and every reader sees
+//!   the whole value. After that it is only read, except by [`Future::into_result`], which owns
+//!   the handle (no `&T` of ours can be alive) and waits until callbacks have stopped reading (the
+//!   `CALLBACKS_RUNNING` flag).
 //! * `waiters` (a `Mutex`) holds the list of done-callbacks and listeners, and the count of threads
 //!   blocked in `changed`, the condition variable. Whoever moves the state to a final value takes
 //!   the list out under the lock and calls it after releasing it, so each entry runs exactly once.

@@ -34,7 +34,7 @@ impl IdleThreads {
     /// True if `submit` need not start a thread: every thread is started already, or an idle one
     /// was there, and is now claimed for this task.
     pub(crate) fn no_thread_needed(&self) -> bool {
-        self.all_started.load(Ordering::Relaxed) || self.try_claim()
+        self.are_all_started() || self.try_claim()
     }
 
     /// Takes one idle thread for a task, if there is one.

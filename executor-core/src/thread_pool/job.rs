@@ -13,13 +13,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// What the pool can do with a queued task, whatever its result type: run it, cancel it
 /// (`shutdown(cancel_futures = true)`), or fail it (a broken pool).
 trait Job {
-    fn run(self: Arc<Self>, idle: Option<&IdleThreads>);
+    fn run(self: Arc<Self>, idle: &IdleThreads);
     fn cancel(self: Arc<Self>);
     fn fail(self: Arc<Self>, error: TaskError);
 }
 
 impl<T: Send + 'static> Job for Inner<T> {
-    fn run(self: Arc<Self>, idle: Option<&IdleThreads>) {
+    fn run(self: Arc<Self>, idle: &IdleThreads) {
         let future = Future::from_inner(self);
         // SAFETY: this job was the only one made for this future (`QueuedJob::new`), and it was
         // moved, not copied, to this thread, which calls `take_task` once.
@@ -27,9 +27,7 @@ impl<T: Send + 'static> Job for Inner<T> {
         let mut completer = Completer::from_future(future);
         // `Ok(false)`: cancelled while queued, and waiters were told then; just drop the task.
         let (Some(task), Ok(true)) = (task, completer.set_running_or_notify_cancel()) else {
-            if let Some(idle) = idle {
-                idle.worker_became_idle();
-            }
+            idle.worker_became_idle();
             return;
         };
         run_task(task, completer, idle);
@@ -52,7 +50,7 @@ impl<T: Send + 'static> Job for Inner<T> {
 }
 
 /// Runs the task, catching a panic, and completes its future.
-fn run_task<T>(task: Task<T>, completer: Completer<T>, idle: Option<&IdleThreads>) {
+fn run_task<T>(task: Task<T>, completer: Completer<T>, idle: &IdleThreads) {
     // AssertUnwindSafe: after a panic nothing of the task is touched again except its payload,
     // so no broken invariant can be observed. This is what keeps the worker alive.
     let outcome = catch_unwind(AssertUnwindSafe(task));
@@ -62,9 +60,7 @@ fn run_task<T>(task: Task<T>, completer: Completer<T>, idle: Option<&IdleThreads
     // CPython's `test_idle_thread_reuse` deterministic. The price: a worker still running
     // done-callbacks counts as idle, so a long callback delays the next task rather than
     // starting a thread.
-    if let Some(idle) = idle {
-        idle.worker_became_idle();
-    }
+    idle.worker_became_idle();
     let outcome = match outcome {
         Ok(value) => completer.set_result(value),
         Err(payload) => completer.set_exception(TaskError::from_panic(payload.as_ref())),
@@ -98,9 +94,9 @@ impl QueuedJob {
         (future, QueuedJob { job: Some(job) })
     }
 
-    /// Runs the task unless its future was cancelled, counts the worker idle in `idle` (`None`
-    /// for a worker that still has jobs of its own batch to run), then completes the future.
-    pub(crate) fn run(mut self, idle: Option<&IdleThreads>) {
+    /// Runs the task unless its future was cancelled, counts the worker idle in `idle`, then
+    /// completes the future.
+    pub(crate) fn run(mut self, idle: &IdleThreads) {
         if let Some(job) = self.job.take() {
             job.run(idle);
         }

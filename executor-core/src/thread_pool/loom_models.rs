@@ -32,6 +32,13 @@ struct CountingQueue {
 }
 
 impl CountingQueue {
+    fn new() -> Self {
+        CountingQueue {
+            pushed: AtomicUsize::new(0),
+            taken: AtomicUsize::new(0),
+        }
+    }
+
     /// One pusher at a time in these models (the gate's tests have a single submitter).
     fn push(&self) {
         let n = self.pushed.load(Ordering::Relaxed);
@@ -71,10 +78,7 @@ struct ModelPool {
 impl ModelPool {
     fn new() -> Arc<Self> {
         Arc::new(ModelPool {
-            queue: CountingQueue {
-                pushed: AtomicUsize::new(0),
-                taken: AtomicUsize::new(0),
-            },
+            queue: CountingQueue::new(),
             gate: Gate::new(),
             sleep: Sleep::new(),
             ran: Mutex::new(0),
@@ -111,8 +115,7 @@ impl ModelPool {
                 continue;
             };
             let Some(_job) = job else { return };
-            *self.ran.lock().unwrap() += 1;
-            self.ran_changed.notify_all();
+            self.record_run();
         }
     }
 
@@ -122,12 +125,24 @@ impl ModelPool {
         self.sleep.wake_all();
     }
 
+    /// "Runs" a job: counts it and tells `wait_until_ran`.
+    fn record_run(&self) {
+        *self.ran.lock().unwrap() += 1;
+        self.ran_changed.notify_all();
+    }
+
     fn wait_until_ran(&self, jobs: usize) {
         let mut ran = self.ran.lock().unwrap();
         while *ran < jobs {
             ran = self.ran_changed.wait(ran).unwrap();
         }
     }
+}
+
+/// A worker of `pool` on its own thread, running `worker_loop`.
+fn spawn_worker(pool: &Arc<ModelPool>) -> thread::JoinHandle<()> {
+    let pool = Arc::clone(pool);
+    thread::spawn(move || pool.worker_loop())
 }
 
 fn check(model: impl Fn() + Sync + Send + 'static) {
@@ -144,10 +159,7 @@ fn check(model: impl Fn() + Sync + Send + 'static) {
 fn a_pushed_job_always_finds_a_worker() {
     check(|| {
         let pool = ModelPool::new();
-        let worker = {
-            let pool = Arc::clone(&pool);
-            thread::spawn(move || pool.worker_loop())
-        };
+        let worker = spawn_worker(&pool);
         for jobs in 1..=2 {
             assert!(pool.submit());
             // Shutdown would wake the worker anyway: wait for the job *before* shutting down.
@@ -163,12 +175,7 @@ fn a_pushed_job_always_finds_a_worker() {
 fn a_burst_is_spread_between_spinning_and_sleeping_workers() {
     check(|| {
         let pool = ModelPool::new();
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let pool = Arc::clone(&pool);
-                thread::spawn(move || pool.worker_loop())
-            })
-            .collect();
+        let workers: Vec<_> = (0..2).map(|_| spawn_worker(&pool)).collect();
         assert!(pool.submit());
         assert!(pool.submit());
         pool.wait_until_ran(2);
@@ -185,10 +192,7 @@ fn a_burst_is_spread_between_spinning_and_sleeping_workers() {
 fn shutdown_racing_with_submit_strands_no_job() {
     check(|| {
         let pool = ModelPool::new();
-        let worker = {
-            let pool = Arc::clone(&pool);
-            thread::spawn(move || pool.worker_loop())
-        };
+        let worker = spawn_worker(&pool);
         let submitter = {
             let pool = Arc::clone(&pool);
             thread::spawn(move || pool.submit())
@@ -211,13 +215,7 @@ fn a_lent_job_reaches_a_peer_while_its_owner_is_busy() {
     check(|| {
         let pool = ModelPool::new();
         // The owner's own queue, as its peers see it, and the count of lent jobs.
-        let lent = Arc::new((
-            CountingQueue {
-                pushed: AtomicUsize::new(0),
-                taken: AtomicUsize::new(0),
-            },
-            Lent::new(),
-        ));
+        let lent = Arc::new((CountingQueue::new(), Lent::new()));
         let peer = {
             let (pool, lent) = (Arc::clone(&pool), Arc::clone(&lent));
             thread::spawn(move || {
@@ -228,8 +226,7 @@ fn a_lent_job_reaches_a_peer_while_its_owner_is_busy() {
                     if count.any() {
                         if owner_queue.pop().is_some() {
                             count.took_one();
-                            *pool.ran.lock().unwrap() += 1;
-                            pool.ran_changed.notify_all();
+                            pool.record_run();
                             return;
                         }
                         // Counted but not there yet: let the owner finish moving it in.

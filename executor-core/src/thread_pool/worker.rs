@@ -25,9 +25,11 @@ pub(super) fn run(shared: &Shared, own: Worker<QueuedJob>) {
     let landing = Worker::new_fifo();
     // Everything queued before shutdown still runs, as in Python.
     while let Some(job) = next_job(shared, &own, &landing) {
-        // The job marks this thread idle (for `submit` to reuse) once its task has returned,
-        // unless jobs of its own batch are still waiting for it.
-        job.run(own.is_empty().then_some(&*shared.idle));
+        // The job marks this thread idle (for `submit` to reuse) once its task has returned.
+        // A worker with jobs of its own batch left is not idle, but that needs no check here:
+        // workers take batches only once every thread has started, and from then on the idle
+        // count is frozen ([`idle`](super::idle)).
+        job.run(&shared.idle);
     }
 }
 
@@ -82,17 +84,14 @@ fn take(
     // idle thread starts one for its job, and a batch would take jobs away from the threads
     // being started for them. (With 676 threads starting, `flags2-threadpool -e -m 1000`, the
     // stealing that followed cost more than the batches saved.)
-    if !shared.idle.are_all_started() {
-        let job = shared.pop()?;
-        if !shared.queue.is_empty() {
-            // A burst arrived while a spinner was expected to take it: pass the wake-up on.
-            shared.sleep.spread_burst();
-        }
-        return Some(job);
-    }
-    // The batch lands in the private `landing` deque first, so that its size is known exactly
+    //
+    // A batch lands in the private `landing` deque first, so that its size is known exactly
     // (peers may steal from `own` the moment a job is in it, and the count must not miss those).
-    let job = shared.pop_batch(landing)?;
+    let job = if shared.idle.are_all_started() {
+        shared.pop_batch(landing)?
+    } else {
+        shared.pop()?
+    };
     let lent = landing.len();
     if lent > 0 {
         while let Some(next) = landing.pop() {
