@@ -7,7 +7,9 @@
 //!   shared lock on the submit path costs;
 //! * **round trip**: submit one task, wait for its result, 100,000 times. Criterion reports the
 //!   mean; the median and tail of single round trips, which matter more here (an idle core on a
-//!   VM takes 60–90 µs to wake), are printed first, by `round_trip_distribution`.
+//!   VM takes 60–90 µs to wake), are printed first, by `round_trip_distribution`, beside a
+//!   *handoff floor* measured right after (two bare threads passing a token: two context
+//!   switches per trip on one CPU, the least any pool can do there).
 //!
 //! ```text
 //! cargo bench -p executor-core --bench throughput
@@ -157,26 +159,89 @@ fn round_trip(c: &mut Criterion) {
     group.finish();
 }
 
-/// Times `TRIPS` single round trips one by one and prints median, mean, p99 and max.
+/// Times `TRIPS` single round trips one by one and prints their median, mean, p99 and max,
+/// then the same for the handoff floor ([`handoff_floor`]), taken right after, and the ratio of
+/// the medians.
 fn round_trip_distribution() {
     let pool = ThreadPoolExecutor::default();
     for _ in 0..1_000 {
         let _ = pool.submit(|| ()).map(executor_core::Future::into_result);
     }
+    let ours = time_trips(|| {
+        let future = pool.submit(|| black_box(1)).expect("pool is running");
+        black_box(future.into_result().expect("task returns"));
+    });
+    let floor = handoff_floor();
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    println!("round_trip_distribution ({TRIPS} trips, {cpus} CPU(s) available):");
+    print_distribution("executor-core", &ours);
+    print_distribution("handoff floor", &floor);
+    println!(
+        "  executor-core median / floor median = {:.2}",
+        median(&ours) as f64 / median(&floor) as f64
+    );
+}
+
+/// The least any round trip through another thread costs here: two threads pass a token back
+/// and forth through one atomic, each yielding its CPU while it waits for the token.
+///
+/// With one CPU (`taskset -c 0`) each trip is then two context switches and nothing else: the
+/// waiting thread must step aside for the other to run, twice. No pool whose tasks run on
+/// threads of their own can do with less, so this is the floor for the pinned round trip, on
+/// this machine, in these minutes. With several CPUs the two threads mostly find the token
+/// without yielding, so the floor is far lower than a pool whose workers sleep when idle.
+fn handoff_floor() -> Vec<u64> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    // Odd: the peer's turn; even: ours. Trip `k` hands over `2k + 1` and waits for `2k + 2`.
+    let token = AtomicU64::new(0);
+    let wait_for = |value: u64| {
+        while token.load(Ordering::Acquire) != value {
+            std::thread::yield_now();
+        }
+    };
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for trip in 0..(TRIPS + 1_000) as u64 {
+                wait_for(2 * trip + 1);
+                token.store(2 * trip + 2, Ordering::Release);
+            }
+        });
+        let mut trip = 0;
+        let mut hand_over = || {
+            token.store(2 * trip + 1, Ordering::Release);
+            wait_for(2 * trip + 2);
+            trip += 1;
+        };
+        for _ in 0..1_000 {
+            hand_over();
+        }
+        time_trips(hand_over)
+    })
+}
+
+/// Runs `trip` `TRIPS` times, timing each run; returns the times in nanoseconds, sorted.
+fn time_trips(mut trip: impl FnMut()) -> Vec<u64> {
     let mut nanos: Vec<u64> = Vec::with_capacity(TRIPS);
     for _ in 0..TRIPS {
         let start = Instant::now();
-        let future = pool.submit(|| black_box(1)).expect("pool is running");
-        black_box(future.into_result().expect("task returns"));
+        trip();
         nanos.push(u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX));
     }
     nanos.sort_unstable();
-    let mean = nanos.iter().sum::<u64>() / nanos.len() as u64;
-    let at = |q: f64| nanos[((nanos.len() - 1) as f64 * q) as usize];
-    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    nanos
+}
+
+fn median(sorted_nanos: &[u64]) -> u64 {
+    sorted_nanos[sorted_nanos.len() / 2]
+}
+
+fn print_distribution(name: &str, sorted_nanos: &[u64]) {
+    let mean = sorted_nanos.iter().sum::<u64>() / sorted_nanos.len() as u64;
+    let at = |q: f64| sorted_nanos[((sorted_nanos.len() - 1) as f64 * q) as usize];
     println!(
-        "round_trip_distribution ({TRIPS} trips, {cpus} CPU(s) available): median {:.2} µs, mean {:.2} µs, p99 {:.2} µs, max {:.0} µs",
-        at(0.5) as f64 / 1e3,
+        "  {name}: median {:.2} µs, mean {:.2} µs, p99 {:.2} µs, max {:.0} µs",
+        median(sorted_nanos) as f64 / 1e3,
         mean as f64 / 1e3,
         at(0.99) as f64 / 1e3,
         at(1.0) as f64 / 1e3,

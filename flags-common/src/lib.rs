@@ -24,8 +24,10 @@
 //! - [`flags2`]: `main(download_many)` of `flags2_common.py`, the harness of the flags2 programs.
 //! - [`testing`]: what the flags2 tests of every style share (Ctrl-C a child, check the folder).
 //! - [`speed`]: running a flags2 program as a child process and measuring its time, CPU and memory.
+//! - [`bare`]: the least a client can do per flag, timed beside the downloaders as a floor.
 
 pub mod art;
+pub mod bare;
 pub mod bench;
 pub mod cli;
 pub mod codes;
