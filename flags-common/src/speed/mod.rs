@@ -1,69 +1,19 @@
-//! Measuring a flags2 program from outside: run it as a child process and read its wall time,
-//! CPU time and peak memory from the kernel (`wait4`'s `rusage`), for the speed benchmarks.
+//! Measuring a flags2 program from outside, for the speed benchmarks: run it as a child process
+//! and read its wall time, CPU time and peak memory from the kernel ([`child`]), beside a bare
+//! client of the same shape ([`crate::bare`]).
 //!
 //! Measuring a child rather than calling `download_many` in-process keeps the flag server's own
 //! CPU and memory out of the figures: the benchmark runs the server, the child only downloads,
 //! as the Python figures were taken against a separate server.
 
-use std::io::{self, Read};
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// What one run of a child process cost.
-#[derive(Debug, Clone)]
-pub struct Measured {
-    /// From spawn to exit, including process start-up.
-    pub wall: Duration,
-    /// User plus system CPU time of the child (all its threads).
-    pub cpu: Duration,
-    /// Peak resident memory of the child, in KiB (`ru_maxrss` on Linux).
-    pub max_rss_kib: u64,
-    /// What the child printed on stdout.
-    pub stdout: String,
-    /// True when the child exited with status 0.
-    pub success: bool,
-}
-
-/// Runs `command` to the end, capturing stdout (stderr is discarded), and measures it.
 #[cfg(unix)]
-pub fn measure(command: &mut Command) -> io::Result<Measured> {
-    let t0 = Instant::now();
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut stdout = String::new();
-    // Read to the end before waiting, or a child with a full pipe would never exit.
-    if let Some(mut pipe) = child.stdout.take() {
-        pipe.read_to_string(&mut stdout)?;
-    }
-    let pid = libc::pid_t::try_from(child.id())
-        .map_err(|_| io::Error::other("process id out of range"))?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: all-zero bytes are a valid `rusage` (a struct of integers).
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // `std::process::Child::wait` cannot return the child's rusage, so reap it ourselves.
-    // SAFETY: `status` and `usage` are valid, writable, and outlive the call; `pid` is our own
-    // child, not yet reaped (we never called `wait` on `child`).
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = t0.elapsed();
-    if reaped != pid {
-        return Err(io::Error::last_os_error());
-    }
-    let seconds = |tv: libc::timeval| {
-        Duration::from_secs(u64::try_from(tv.tv_sec).unwrap_or(0))
-            + Duration::from_micros(u64::try_from(tv.tv_usec).unwrap_or(0))
-    };
-    Ok(Measured {
-        wall,
-        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
-        max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
-        stdout,
-        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-    })
-}
+mod child;
+
+use std::path::Path;
+use std::time::Duration;
+
+#[cfg(unix)]
+pub use child::{Measured, go_between_if_asked, measure, measuring_floor_kib};
 
 /// The `Elapsed time: X.XXs` a flags2 program reports (its own timing of the downloads alone).
 ///
@@ -124,6 +74,10 @@ pub fn flags2_figures(
 ) -> anyhow::Result<()> {
     use crate::server::{Delay, FlagServer, ServerConfig};
 
+    // The copy of this program that `measure` starts to run the child goes no further.
+    if let Some(status) = go_between_if_asked() {
+        std::process::exit(status);
+    }
     crate::flags2::raise_open_files_limit();
     // Draw every flag now, so the first run does not pay for the drawings.
     for cc in crate::codes::all_cc() {
@@ -137,9 +91,10 @@ pub fn flags2_figures(
     let floor = Duration::from_millis(100);
     let downloads = downloads_root();
     println!(
-        "\n{style}: {}, saving under {}",
+        "\n{style}: {}, saving under {}; a program doing nothing measures {:.1} MiB at its peak",
         program.display(),
-        downloads.display()
+        downloads.display(),
+        measuring_floor_kib()? as f64 / 1024.0,
     );
     let scenarios: [(&str, &FlagServer, &[&str], Option<Duration>); 3] = [
         ("-e -m 100, no delay", &instant, &["-e", "-m", "100"], None),
@@ -164,12 +119,12 @@ pub fn flags2_figures(
         let mut bare_runs = Vec::new();
         for _ in 0..rounds.max(1) {
             let dir = tempfile::tempdir_in(&downloads)?;
-            let measured = measure(
-                Command::new(program)
-                    .args(["-s", &server.base_url()])
-                    .args(args)
-                    .current_dir(dir.path()),
-            )?;
+            let base_url = server.base_url();
+            let all_args: Vec<&str> = ["-s", base_url.as_str()]
+                .into_iter()
+                .chain(args.iter().copied())
+                .collect();
+            let measured = measure(program, &all_args, dir.path())?;
             let counter = crate::report::parse_final_report(&measured.stdout);
             anyhow::ensure!(
                 measured.success
