@@ -22,6 +22,10 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// How long one exchange may take before the run fails instead of hanging: far more than any
+/// delay the benchmarks ask the server for.
+const PATIENCE: Duration = Duration::from_secs(30);
+
 /// What a bare run got: how long it took and how each request ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BareRun {
@@ -45,8 +49,8 @@ pub struct BareRun {
 /// ```
 ///
 /// # Errors
-/// The base URL is not `http://host:port/...`, a connection fails, or an answer is neither 200
-/// nor 404.
+/// The base URL is not `http://host:port/...`, a thread cannot be started, a connection fails,
+/// an exchange takes over 30 s, or an answer is neither 200 nor 404.
 pub fn one_thread_per_request<S: AsRef<str> + Sync>(
     base_url: &str,
     codes: &[S],
@@ -54,10 +58,13 @@ pub fn one_thread_per_request<S: AsRef<str> + Sync>(
     let target = Target::parse(base_url)?;
     let t0 = Instant::now();
     let statuses = std::thread::scope(|scope| {
-        let threads: Vec<_> = codes
+        // If the system refuses a thread, give up: the scope still joins those already started.
+        let threads = codes
             .iter()
-            .map(|cc| scope.spawn(|| target.get_blocking(cc.as_ref())))
-            .collect();
+            .map(|cc| {
+                std::thread::Builder::new().spawn_scoped(scope, || target.get_blocking(cc.as_ref()))
+            })
+            .collect::<io::Result<Vec<_>>>()?;
         threads
             .into_iter()
             .map(|thread| {
@@ -87,7 +94,7 @@ pub fn one_thread_per_request<S: AsRef<str> + Sync>(
 pub fn one_task_per_request<S: AsRef<str>>(base_url: &str, codes: &[S]) -> io::Result<BareRun> {
     let target = Target::parse(base_url)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
+        .enable_all()
         .build()?;
     let t0 = Instant::now();
     let statuses = runtime.block_on(async {
@@ -165,6 +172,8 @@ impl Target {
 
     fn get_blocking(&self, cc: &str) -> io::Result<u16> {
         let mut stream = TcpStream::connect(&self.authority)?;
+        stream.set_read_timeout(Some(PATIENCE))?;
+        stream.set_write_timeout(Some(PATIENCE))?;
         stream.write_all(self.request(cc).as_bytes())?;
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer)?;
@@ -172,10 +181,16 @@ impl Target {
     }
 
     async fn get_async(&self, cc: &str) -> io::Result<u16> {
-        let mut stream = tokio::net::TcpStream::connect(&self.authority).await?;
-        stream.write_all(self.request(cc).as_bytes()).await?;
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).await?;
+        let exchange = async {
+            let mut stream = tokio::net::TcpStream::connect(&self.authority).await?;
+            stream.write_all(self.request(cc).as_bytes()).await?;
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).await?;
+            Ok::<_, io::Error>(answer)
+        };
+        let answer = tokio::time::timeout(PATIENCE, exchange)
+            .await
+            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "no answer in time"))??;
         status_of(&answer)
     }
 }
@@ -199,6 +214,32 @@ mod tests {
         assert_eq!(status_of(b"HTTP/1.1 404 Not Found\r\n\r\n").unwrap(), 404);
         assert!(status_of(b"HTTP/1.1 4").is_err());
         assert!(status_of(b"SSH-2.0-OpenSSH_9.2 200").is_err());
+    }
+
+    #[test]
+    fn an_answer_other_than_200_or_404_fails_the_run_in_both_shapes() {
+        use crate::server::{FlagServer, ServerConfig};
+
+        let teapots = FlagServer::start(ServerConfig {
+            error_rate: 1.0,
+            ..ServerConfig::default()
+        })
+        .unwrap();
+        let url = teapots.base_url();
+        assert!(one_thread_per_request(&url, &["BR", "CN"]).is_err());
+        assert!(one_task_per_request(&url, &["BR", "CN"]).is_err());
+    }
+
+    #[test]
+    fn every_code_is_counted_once() {
+        use crate::server::{FlagServer, ServerConfig};
+
+        let server = FlagServer::start(ServerConfig::default()).unwrap();
+        let codes = ["BR", "CN", "XX", "QQ", "IN"];
+        let threads = one_thread_per_request(&server.base_url(), &codes).unwrap();
+        let tasks = one_task_per_request(&server.base_url(), &codes).unwrap();
+        assert_eq!((threads.found, threads.not_found), (3, 2));
+        assert_eq!((tasks.found, tasks.not_found), (3, 2));
     }
 
     #[test]

@@ -70,10 +70,10 @@ pub fn measure(program: &Path, args: &[&str], dir: &Path) -> io::Result<Measured
     })
 }
 
-/// The peak memory that a program doing nothing (`true`) shows through [`measure`]: what the
-/// go-between passes on, the least any figure can be.
+/// The peak memory that a program doing nothing (`true`, found on the `PATH`) shows through
+/// [`measure`]: what the go-between passes on, the least any figure can be.
 pub fn measuring_floor_kib() -> io::Result<u64> {
-    let nothing = Path::new("/bin/true");
+    let nothing = Path::new("true");
     Ok(measure(nothing, &[], Path::new("/"))?.max_rss_kib)
 }
 
