@@ -20,8 +20,12 @@ use crate::flags2::{consume, on_one_thread, save_off_the_runtime};
 use crate::{fetch, get_flag, http_client};
 
 /// The longest country name we accept, in characters. The longest real one is about 40
-/// ("South Georgia and the South Sandwich Islands" is 44); file systems stop at 255 bytes.
+/// ("South Georgia and the South Sandwich Islands" is 44).
 pub const MAX_COUNTRY_CHARS: usize = 100;
+
+/// The longest country name we accept, in bytes of UTF-8: file systems stop at 255 bytes per
+/// name, and ours gets `.gif` (and, while it is written, a temporary prefix and suffix) added.
+pub const MAX_COUNTRY_BYTES: usize = 200;
 
 /// Why one flags3 download failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +41,19 @@ pub enum Flags3Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// Another code's metadata already gave this country name, so saving would overwrite that
+    /// flag (file names are compared ignoring case, as some file systems do).
+    #[error("{name}.gif is already the flag of {first}: not saved under that name twice")]
+    NameTaken {
+        /// The file name, without `.gif`.
+        name: String,
+        /// The code that got the name first.
+        first: String,
+    },
+    /// Ctrl-C came after the image arrived but before the metadata request could start: with no
+    /// name to save it under, the image is dropped.
+    #[error("interrupted after the image and before the metadata: not saved")]
+    Interrupted,
 }
 
 // ANCHOR: country_file_name
@@ -62,8 +79,20 @@ pub fn country_file_name(country: &str) -> Result<String, String> {
             "the country name is {length} characters long (at most {MAX_COUNTRY_CHARS})"
         ));
     }
+    if country.len() > MAX_COUNTRY_BYTES {
+        return Err(format!(
+            "the country name is {} bytes long in UTF-8 (at most {MAX_COUNTRY_BYTES})",
+            country.len()
+        ));
+    }
     if country.chars().any(char::is_control) {
         return Err(format!("{country:?} contains a control character"));
+    }
+    if let Some(hidden) = country.chars().find(|&c| is_invisible_format(c)) {
+        return Err(format!(
+            "{country:?} contains the invisible character U+{:04X}",
+            u32::from(hidden)
+        ));
     }
     if country.contains(['/', '\\']) {
         return Err(format!("{country:?} contains a path separator"));
@@ -81,6 +110,22 @@ pub fn country_file_name(country: &str) -> Result<String, String> {
     Ok(country.replace(' ', "_"))
 }
 // ANCHOR_END: country_file_name
+
+/// Characters that print as nothing but change how a name reads: zero-width spaces and joiners,
+/// the marks that reverse text (`"\u{202E}fig.exe"` shows as `exe.gif`), the soft hyphen and the
+/// byte-order mark. `char::is_control` does not cover them (they are "format" characters, not
+/// control characters), and a file name holding one can pass for another name.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
 
 /// Fetches `{base_url}/{cc}/metadata.json` (capped like an image) and returns its `country`.
 pub async fn get_country(
@@ -136,6 +181,7 @@ async fn download_one(
     client: &reqwest::Client,
     run: &Flags2Job,
     semaphore: &Semaphore,
+    names: &NamesTaken,
     cc: &str,
 ) -> Option<Result<(), Flags3Error>> {
     let image = {
@@ -147,15 +193,26 @@ async fn download_one(
         Err(err) => return Some(Err(err.into())),
     };
     let country = {
-        let _permit = semaphore.acquire().await.ok()?;
+        // Ctrl-C closes the semaphore. This code has started (its image is in), so it is
+        // counted, as an error, rather than passed off as a code never tried.
+        let Ok(_permit) = semaphore.acquire().await else {
+            return Some(Err(Flags3Error::Interrupted));
+        };
         get_country(client, &run.job.base_url, cc).await
     };
-    Some(save_as_country(run, cc, image, country).await)
+    Some(save_as_country(run, names, cc, image, country).await)
 }
 // ANCHOR_END: download_one
 
+/// The flag file names given out so far in this run, lower-cased, each with the code it went
+/// to. Two codes whose metadata name the same country must not both "succeed" while the second
+/// silently replaces the first's file. A std mutex is enough: it is held for one lookup, never
+/// across an `.await`.
+type NamesTaken = std::sync::Mutex<std::collections::HashMap<String, String>>;
+
 async fn save_as_country(
     run: &Flags2Job,
+    names: &NamesTaken,
     cc: &str,
     image: Vec<u8>,
     country: Result<String, Flags3Error>,
@@ -165,8 +222,27 @@ async fn save_as_country(
         url: metadata_url(&run.job.base_url, cc),
         reason: format!("{reason}; refusing to name a file after it"),
     })?;
+    claim(names, &name, cc)?;
     save_off_the_runtime(&run.job.dest_dir, image, format!("{name}.gif")).await?;
     Ok(())
+}
+
+/// Gives `name` to `cc`, unless another code has it already.
+fn claim(names: &NamesTaken, name: &str, cc: &str) -> Result<(), Flags3Error> {
+    // Nothing panics while the lock is held, so a poisoned lock still holds a sound map.
+    let mut names = names
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match names.entry(name.to_lowercase()) {
+        std::collections::hash_map::Entry::Occupied(first) => Err(Flags3Error::NameTaken {
+            name: name.to_owned(),
+            first: first.get().clone(),
+        }),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(cc.to_owned());
+            Ok(())
+        }
+    }
 }
 
 /// Starts every download, consumes them as they complete, counts each outcome (Ctrl-C as in
@@ -174,14 +250,15 @@ async fn save_as_country(
 pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
     let client = http_client()?;
     let semaphore = Semaphore::new(run.concur_req);
+    let names = NamesTaken::default();
     // `async move` blocks below take these references by copy, not the values themselves.
-    let (client, semaphore) = (&client, &semaphore);
+    let (client, semaphore, names) = (&client, &semaphore, &names);
     let to_do: FuturesUnordered<_> = run
         .job
         .codes
         .iter()
         .map(|cc| async move {
-            let attempt = download_one(client, run, semaphore, cc).await;
+            let attempt = download_one(client, run, semaphore, names, cc).await;
             (cc.as_str(), attempt)
         })
         .collect();
@@ -224,12 +301,71 @@ mod tests {
             "C:evil",
             ".hidden",
             long.as_str(),
+            "\u{202E}fig.exe",
+            "zero\u{200B}width",
+            "soft\u{AD}hyphen",
+            &"€".repeat(90),
         ] {
             assert!(
                 country_file_name(hostile).is_err(),
                 "{hostile:?} was accepted"
             );
         }
+    }
+
+    #[test]
+    fn a_name_goes_to_one_code_only_whatever_its_case() {
+        let names = NamesTaken::default();
+        assert!(claim(&names, "Brazil", "BR").is_ok());
+        assert!(claim(&names, "Chile", "CL").is_ok());
+        let second = claim(&names, "BRAZIL", "BF").unwrap_err();
+        assert_eq!(
+            second.to_string(),
+            "BRAZIL.gif is already the flag of BR: not saved under that name twice"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_code_whose_image_is_in_when_ctrl_c_comes_is_counted_not_dropped() {
+        use std::sync::Arc;
+
+        // Ctrl-C is the supervisor closing the semaphore. Close it while this code's image is
+        // being served: the image step already holds its permit, the metadata step cannot get one.
+        let semaphore = Arc::new(Semaphore::new(1));
+        let mut server = mockito::Server::new_async().await;
+        let closer = Arc::clone(&semaphore);
+        let _image = server
+            .mock("GET", "/br/br.gif")
+            .with_body_from_request(move |_| {
+                closer.close();
+                b"GIF89a".to_vec()
+            })
+            .create_async()
+            .await;
+        let metadata = server
+            .mock("GET", "/br/metadata.json")
+            .expect(0)
+            .create_async()
+            .await;
+        let dest = tempfile::tempdir().unwrap();
+        let run = Flags2Job {
+            job: flags_common::harness::Job {
+                codes: vec!["BR".to_owned()],
+                base_url: server.url(),
+                dest_dir: dest.path().to_path_buf(),
+            },
+            verbose: true,
+            concur_req: 1,
+            interrupt: flags_common::interrupt::Interrupt::new(),
+        };
+        let client = http_client().unwrap();
+        let outcome = download_one(&client, &run, &semaphore, &NamesTaken::default(), "BR").await;
+        assert!(
+            matches!(outcome, Some(Err(Flags3Error::Interrupted))),
+            "{outcome:?}"
+        );
+        metadata.assert_async().await;
+        assert_eq!(std::fs::read_dir(dest.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `flags3-async` against a hostile server: every `metadata.json` tries something different
-//! (path traversal, absolute paths, control characters, an empty or 10,000-character name, broken
-//! JSON, a wrong type, a 10 MB+ body). Nothing may be written outside `downloaded/`, nothing may
-//! crash, and every code must still be counted.
+//! (path traversal, absolute paths, control characters, invisible formatting characters, an empty,
+//! a 10,000-character or a 270-byte name, broken JSON, a wrong type, a 10 MB+ body, two codes
+//! naming the same country). Nothing may be written outside `downloaded/` or overwritten, nothing
+//! may crash, and every code must still be counted.
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,8 @@ fn hostile_metadata() -> Vec<(&'static str, String, bool)> {
         ),
         ("an", json(".evil.part"), false),
         ("ao", json("C:evil"), false),
+        ("ar", json("\u{202E}fig.exe"), false),
+        ("as", json(&"€".repeat(90)), false),
         ("ap", json("Côte d'Ivoire"), true),
         ("aq", json("United States"), true),
     ]
@@ -124,4 +127,44 @@ fn hostile_country_names_write_nothing_outside_downloaded_and_are_counted() {
         "{stdout}"
     );
     assert!(stdout.contains("AM error: response from"), "{stdout}");
+}
+
+#[test]
+fn two_codes_naming_the_same_country_save_one_file_and_count_one_error() {
+    let mut server = mockito::Server::new();
+    let gif = flags_common::art::flag_gif("BR").unwrap();
+    for cc in ["bf", "br"] {
+        server
+            .mock("GET", format!("/flags/{cc}/{cc}.gif").as_str())
+            .with_body(gif)
+            .create();
+        server
+            .mock("GET", format!("/flags/{cc}/metadata.json").as_str())
+            .with_body(r#"{"country": "Brazil"}"#)
+            .create();
+    }
+    let work = tempfile::tempdir().unwrap();
+    let url = format!("{}/flags", server.url());
+    let output = Command::cargo_bin("flags3-async")
+        .unwrap()
+        .current_dir(work.path())
+        .args(["-v", "-s", &url, "BF", "BR"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        parse_final_report(&stdout),
+        Some(Counter {
+            ok: 1,
+            not_found: 0,
+            errors: 1
+        }),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Brazil.gif is already the flag of B"),
+        "{stdout}"
+    );
+    let files: Vec<PathBuf> = files_under(work.path());
+    assert_eq!(files, [work.path().join("downloaded/Brazil.gif")]);
 }

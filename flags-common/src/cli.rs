@@ -44,7 +44,12 @@ pub const ASYNC: Concurrency = Concurrency {
 
 /// The raw command line, as clap reads it. [`Options`] is what it means.
 #[derive(Debug, Parser)]
-#[command(about = "Download flags for country codes. Default: the 20 most populous countries.")]
+// `args_override_self`: a repeated option takes its last value (`-m 3 -m 4` means 4), as
+// argparse does, instead of being a usage error.
+#[command(
+    about = "Download flags for country codes. Default: the 20 most populous countries.",
+    args_override_self = true
+)]
 struct Args {
     /// Country code (BR) or first letter (B means BA to BZ); case-insensitive.
     #[arg(value_name = "CC", value_parser = parse_cc_arg)]

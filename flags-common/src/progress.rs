@@ -83,9 +83,20 @@ impl Progress {
         self.counter
     }
 
-    /// Leaves the bar drawn at its final position and returns the counts.
+    /// Leaves the bar drawn where it got to and returns the counts.
+    ///
+    /// indicatif's `finish` would move the bar to 100%, which after Ctrl-C claims downloads that
+    /// never happened: a run that stopped short leaves its bar where it stopped (`abandon`).
     pub fn finish(self) -> Counter {
-        self.bar.finish();
+        if self
+            .bar
+            .length()
+            .is_some_and(|total| self.bar.position() < total)
+        {
+            self.bar.abandon();
+        } else {
+            self.bar.finish();
+        }
         self.counter
     }
 
@@ -120,5 +131,29 @@ mod tests {
                 errors: 2
             }
         );
+    }
+
+    #[test]
+    fn a_run_cut_short_leaves_its_bar_where_it_stopped() {
+        let mut progress = Progress::new(3, false);
+        let bar = progress.bar.clone();
+        progress.record("BR", &Ok(()));
+        progress.finish();
+        assert!(bar.is_finished());
+        assert_eq!(
+            bar.position(),
+            1,
+            "the bar claims downloads that never happened"
+        );
+    }
+
+    #[test]
+    fn a_complete_run_fills_its_bar() {
+        let mut progress = Progress::new(2, false);
+        let bar = progress.bar.clone();
+        progress.record("BR", &Ok(()));
+        progress.record("CN", &Ok(()));
+        progress.finish();
+        assert_eq!((bar.is_finished(), bar.position()), (true, 2));
     }
 }

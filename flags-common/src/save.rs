@@ -66,15 +66,29 @@ pub fn save_flag_in(dest_dir: &Path, img: &[u8], filename: &str) -> Result<PathB
         source,
     };
     std::fs::create_dir_all(dest_dir).map_err(io_error)?;
-    // The leading dot and the `.part` suffix make a leftover (after a kill -9) obviously unfinished.
-    let mut temp = tempfile::Builder::new()
-        .prefix(".")
-        .suffix(".part")
+    let mut temp = temp_file_builder()
         .tempfile_in(dest_dir)
         .map_err(io_error)?;
     temp.write_all(img).map_err(io_error)?;
     temp.persist(&target).map_err(|e| io_error(e.error))?;
     Ok(target)
+}
+
+/// How the temporary file is made. The leading dot and the `.part` suffix make a leftover (after
+/// a `kill -9`) obviously unfinished.
+///
+/// On Unix a temporary file is private (mode 0600) unless asked otherwise, and the rename keeps
+/// the mode: every saved flag would be unreadable to other users. Asking for 0666 gives what
+/// `File::create` gives, since the kernel applies the umask to both (0644 with the usual 022).
+fn temp_file_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
 }
 
 /// Saves `img` as `downloaded/filename` under the current directory: `save_flag` of `flags.py`.
@@ -101,6 +115,21 @@ mod tests {
         let path = save_flag_in(&dest, b"GIF89a-bytes", "cn.gif").unwrap();
         assert_eq!(path, dest.join("cn.gif"));
         assert_eq!(std::fs::read(path).unwrap(), b"GIF89a-bytes");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_saved_flag_gets_the_mode_of_a_plainly_created_file() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        let saved = save_flag_in(dir.path(), b"GIF89a", "br.gif").unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        // Both are 0666 minus the umask: readable by others when the umask allows it, as with
+        // `flags.py` or `curl -o`, not private like a temporary file.
+        assert_eq!(mode(&saved), mode(&plain));
     }
 
     #[test]

@@ -98,6 +98,8 @@ impl FromStr for ServerChoice {
     /// use flags_common::site::{Profile, ServerChoice};
     /// assert_eq!("delay".parse::<ServerChoice>()?, ServerChoice::BuiltIn(Profile::Delay));
     /// assert!("ftp://x".parse::<ServerChoice>().is_err());
+    /// assert!("http://".parse::<ServerChoice>().is_err());
+    /// assert!("http://127.0.0.1:8001/flags".parse::<ServerChoice>().is_ok());
     /// # Ok::<(), flags_common::site::UnknownServer>(())
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -108,12 +110,29 @@ impl FromStr for ServerChoice {
             "ERROR" => ServerChoice::BuiltIn(Profile::Error),
             "REMOTE" => ServerChoice::Url(REMOTE_BASE_URL.to_owned()),
             upper if upper.starts_with("HTTP://") || upper.starts_with("HTTPS://") => {
+                if !has_host(s) {
+                    return Err(UnknownServer(s.to_owned()));
+                }
                 ServerChoice::Url(s.trim_end_matches('/').to_owned())
             }
             _ => return Err(UnknownServer(s.to_owned())),
         };
         Ok(choice)
     }
+}
+
+/// Whether an `http(s)://` URL names a host: `http://` alone, or `http:///flags`, names none.
+fn has_host(url: &str) -> bool {
+    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    // The host ends at the first `/`, `?` or `#`; a port after `:` is not a host.
+    let authority = after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    !host.is_empty() && !host.starts_with(':')
 }
 
 /// A flag site ready to download from. When it is the built-in server, the server runs for as

@@ -66,6 +66,12 @@ const RUNS: &[Case] = &[
         expect: &["LOCAL site:", "  0 flags downloaded.\n", "  1 not found.\n"],
     },
     Case {
+        // A repeated option takes its last value, as with argparse.
+        args: &["-l", "5", "-v", "-v", "-l", "2"],
+        exit: 0,
+        expect: &["Searching for 2 flags: BD, BR\n", "BR OK\n"],
+    },
+    Case {
         args: &["-h"],
         exit: 0,
         expect: &["--max-req <N>", "default 1, at most 1", "--every", "--seed"],
@@ -92,6 +98,11 @@ const USAGE_ERRORS: &[Case] = &[
         args: &["-s", "NOWHERE"],
         exit: 2,
         expect: &["unknown server \"NOWHERE\""],
+    },
+    Case {
+        args: &["-s", "http://"],
+        exit: 2,
+        expect: &["unknown server \"http://\""],
     },
     Case {
         args: &["1X"],
