@@ -29,7 +29,7 @@ use crate::map::{Map, MapOptions};
 /// executor's own entry point ([`submit_to`](Task::submit_to)); [`Executor::submit`] is just
 /// `task.submit_to(self)`.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// // A closure is not a task for a process pool: it cannot travel to another process.
 /// use executor_core::{Executor, ProcessPoolExecutor};
 /// let pool = ProcessPoolExecutor::new(1).unwrap();

@@ -77,6 +77,10 @@
 //!   `function.rs` (registered functions), `protocol.rs` (messages on the pipes), `reader.rs`
 //!   (the parent's thread per worker), `worker.rs` (the worker process), `sink.rs` (a request's
 //!   futures).
+//! * `wait.rs` — [`wait`](fn@crate::wait) and the signal it shares with `as_completed.rs`
+//!   ([`as_completed`](fn@crate::as_completed)).
+//! * `errors.rs` — every error type. `spin.rs` — the brief spin before sleeping, shared by
+//!   `result()` and idle workers. `sync.rs` — the std/loom switch for the loom models.
 //!
 //! # Threads or processes?
 //!
@@ -96,9 +100,6 @@
 //! [`BrokenProcessPool`](TaskError::BrokenProcessPool) instead of dying. What they cost is
 //! serialisation and start-up: a no-op round trip through a worker takes 10–16 µs instead of
 //! 1–2 µs on a thread, and starting a pool about a millisecond.
-//! * `wait.rs` — [`wait`](fn@crate::wait) and the signal it shares with `as_completed.rs` ([`as_completed`](fn@crate::as_completed)).
-//! * `errors.rs` — every error type. `spin.rs` — the brief spin before sleeping, shared by
-//!   `result()` and idle workers. `sync.rs` — the std/loom switch for the loom models.
 //!
 //! Futures are sound `HashMap` keys (they hash by identity), but clippy's `mutable_key_type`
 //! sees their interior mutability; a crate that keys maps by futures adds

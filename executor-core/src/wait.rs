@@ -92,7 +92,8 @@ where
     let (mut done, mut not_done): (HashSet<_>, HashSet<_>) = futures.iter().partition(|f| f.done());
 
     let satisfied = |done: &HashSet<&Future<T>>, not_done: &HashSet<&Future<T>>| match return_when {
-        ReturnWhen::FirstCompleted => !done.is_empty(),
+        // An empty list is trivially complete, in every mode (CPython returns at once too).
+        ReturnWhen::FirstCompleted => !done.is_empty() || not_done.is_empty(),
         ReturnWhen::FirstException => not_done.is_empty() || done.iter().any(|f| f.failed()),
         ReturnWhen::AllCompleted => not_done.is_empty(),
     };

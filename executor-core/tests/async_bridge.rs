@@ -75,3 +75,38 @@ async fn a_timed_out_await_leaves_the_task_running() {
         "the same await can be resumed later"
     );
 }
+
+/// A waker from some misbehaving runtime: it panics when woken.
+struct PanickingWaker;
+
+impl std::task::Wake for PanickingWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        panic!("this waker panics");
+    }
+}
+
+#[test]
+fn a_panicking_waker_does_not_keep_callbacks_or_other_waiters_from_the_result() {
+    use std::future::Future as _;
+    use std::task::{Context, Poll, Waker};
+
+    let (future, completer) = new_future::<u32>();
+    let (ran_tx, ran) = mpsc::channel();
+    future.add_done_callback(move |_| ran_tx.send(()).unwrap());
+    let mut awaiting = std::pin::pin!(future.into_future());
+    let waker = Waker::from(std::sync::Arc::new(PanickingWaker));
+    assert!(
+        awaiting
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    // Completing wakes the panicking waker, then runs the callback: the panic is reported,
+    // not propagated into `set_result`'s caller, and the callback still runs.
+    completer.set_result(7).unwrap();
+    assert!(ran.try_recv().is_ok(), "the callback never ran");
+    let ready = awaiting
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()));
+    assert!(matches!(ready, Poll::Ready(Ok(7))), "{ready:?}");
+}

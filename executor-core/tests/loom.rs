@@ -1,6 +1,7 @@
 //! loom models of the `Future` state machine: every interleaving (up to a preemption bound) of
 //! completion racing with `cancel`, with `add_done_callback`, with a blocked `result`, with
-//! `into_result` and with `wait`. loom fails a model on a lost wake-up (a deadlock), on a data
+//! `into_result` and with `wait`, both for completion from PENDING (the locked path) and from
+//! RUNNING (the thread pool's lock-free path). loom fails a model on a lost wake-up (a deadlock), on a data
 //! race on the outcome cell, and on any failed assertion.
 //!
 //! Switched on by the crate's own cfg, which also swaps the synchronisation types in
@@ -73,6 +74,54 @@ fn set_result_racing_with_cancel_of_a_pending_future() {
         let completed = worker.join().unwrap();
         assert!(cancelled != completed);
         assert!(future.done());
+    });
+}
+
+/// Completes the way the thread pool does: RUNNING first, then the result. From RUNNING the
+/// future finishes with one compare-and-swap and takes its lock only if someone is watching;
+/// from PENDING (the models around these) it always takes the lock. Both paths need models.
+fn complete_from_running<T>(mut completer: executor_core::implementer::Completer<T>, value: T) {
+    assert_eq!(completer.set_running_or_notify_cancel(), Ok(true));
+    completer.set_result(value).unwrap();
+}
+
+#[test]
+fn a_callback_added_while_a_running_future_completes_runs_exactly_once() {
+    check(|| {
+        let (future, completer) = new_future::<u32>();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let worker = thread::spawn(move || complete_from_running(completer, 3));
+        let counter = Arc::clone(&runs);
+        future.add_done_callback(move |f| {
+            assert_eq!(f.result(None).ok(), Some(&3));
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        worker.join().unwrap();
+        assert_eq!(runs.load(Ordering::Relaxed), 1);
+    });
+}
+
+#[test]
+fn into_result_gets_the_value_of_a_running_future_that_completes() {
+    check(|| {
+        let (future, completer) = new_future::<String>();
+        let worker = thread::spawn(move || complete_from_running(completer, "BR".to_owned()));
+        assert_eq!(future.into_result().unwrap(), "BR");
+        worker.join().unwrap();
+    });
+}
+
+#[test]
+fn wait_sees_running_futures_complete() {
+    check(|| {
+        let (first, c1) = new_future::<u8>();
+        let (second, c2) = new_future::<u8>();
+        let w1 = thread::spawn(move || complete_from_running(c1, 1));
+        let w2 = thread::spawn(move || complete_from_running(c2, 2));
+        let outcome = wait([&first, &second], None, ALL_COMPLETED);
+        assert_eq!(outcome.done.len(), 2);
+        w1.join().unwrap();
+        w2.join().unwrap();
     });
 }
 

@@ -134,6 +134,32 @@ fn timeout_is_not_an_error_it_leaves_futures_in_not_done() {
     assert_eq!(outcome.not_done, set(&[&pending]));
 }
 
+/// Runs `f` on a thread of its own and fails (instead of hanging the test run) if it has not
+/// returned within a minute.
+fn returns_at_all<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("it never returned")
+}
+
+// CPython's `wait` returns at once when every future is done, which an empty list is, in every
+// mode; with no future to signal, waiting for one would never end.
+#[test]
+fn wait_and_as_completed_on_no_futures_return_at_once() {
+    for mode in [FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED] {
+        let outcome = returns_at_all(move || {
+            let outcome = wait(&[] as &[Future<u32>], None, mode);
+            (outcome.done.len(), outcome.not_done.len())
+        });
+        assert_eq!(outcome, (0, 0), "{mode:?}");
+    }
+    let yielded = returns_at_all(|| as_completed(&[] as &[Future<u32>], None).count());
+    assert_eq!(yielded, 0);
+}
+
 #[test]
 fn wait_counts_duplicates_once() {
     let ok = finished(1);

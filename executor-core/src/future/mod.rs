@@ -95,6 +95,39 @@ use waiters::{
 /// let shared = Rc::new(5);
 /// let future = pool.submit(move || *shared + 1); // error: `Rc<i32>` cannot be sent between threads
 /// ```
+///
+/// The same rules hold for the future itself (its `Send` and `Sync` are written by hand, see
+/// the SAFETY comment below them). A `Future<T>` moves to another thread only if `T` can:
+///
+/// ```compile_fail,E0277
+/// use std::rc::Rc;
+/// use executor_core::implementer::new_future;
+///
+/// let (future, _completer) = new_future::<Rc<u8>>();
+/// std::thread::spawn(move || drop(future)); // error: `Rc<u8>` cannot be sent between threads
+/// ```
+///
+/// and is shared between threads only if `&T` can be:
+///
+/// ```compile_fail,E0277
+/// use std::cell::Cell;
+/// use executor_core::implementer::new_future;
+///
+/// let (future, _completer) = new_future::<Cell<u8>>();
+/// std::thread::scope(|scope| {
+///     scope.spawn(|| future.done()); // error: `Cell<u8>` cannot be shared between threads
+/// });
+/// ```
+///
+/// A done-callback runs in the completing thread with a `&Future<T>`, so it too needs `T: Sync`:
+///
+/// ```compile_fail,E0277
+/// use std::cell::Cell;
+/// use executor_core::implementer::new_future;
+///
+/// let (future, _completer) = new_future::<Cell<u8>>();
+/// future.add_done_callback(|done| drop(done.done())); // error: `Cell<u8>` is not `Sync`
+/// ```
 pub struct Future<T> {
     inner: Arc<Inner<T>>,
 }
@@ -362,6 +395,11 @@ impl<T> Future<T> {
     /// the future, or at once in this thread if the future is already done. A panicking callback
     /// is reported on stderr and the others still run. Keep callbacks short: they run in a pool
     /// worker, which takes no new task until they return.
+    ///
+    /// A callback may read the outcome through the `&Future<T>` it is given (`result`,
+    /// `exception`). It must not take the value out of another handle to the same future
+    /// (`into_result`, or `.await`): that waits until the callbacks have run, this one included,
+    /// so it would wait for itself forever.
     ///
     /// `T: Sync` because the callback may read the value in the worker thread while the future's
     /// owner reads it in another.

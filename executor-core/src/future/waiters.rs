@@ -116,7 +116,16 @@ pub(crate) fn announce<T>(entries: ThinVec<Waiter<T>>, future: &Future<T>) {
     for entry in &entries {
         match entry {
             Waiter::Listener(_, Listener::Signal { signal, token }) => signal.notify(*token),
-            Waiter::Listener(_, Listener::Task(waker)) => waker.wake_by_ref(),
+            // A waker is user code too (some async runtime's): one that panics must not keep the
+            // other waiters, or the callbacks, from hearing of the result.
+            Waiter::Listener(_, Listener::Task(waker)) => {
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| waker.wake_by_ref())) {
+                    eprintln!(
+                        "a waker panicked when {future} completed: {}",
+                        panic_message(payload.as_ref())
+                    );
+                }
+            }
             Waiter::Callback(_) => {}
         }
     }

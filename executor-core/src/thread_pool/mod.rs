@@ -47,9 +47,10 @@ mod loom_models;
 mod sleep;
 mod worker;
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::{self, JoinHandle};
 
 use crossbeam_deque::Injector;
@@ -101,14 +102,49 @@ pub(crate) struct Shared {
     /// Set once, when an initializer fails: the reason every later submit is refused with.
     broken: OnceLock<Arc<str>>,
     state: Mutex<PoolState>,
+    /// Notified, with `state`, each time a worker's loop ends: what `shutdown(wait = true)`
+    /// waits on.
+    loop_ended: Condvar,
     initializer: Option<Initializer>,
 }
 
 /// Guarded by `Shared::state`: the rarely touched part of the pool.
 pub(crate) struct PoolState {
+    /// Handles of the threads nobody has joined yet.
     workers: Vec<JoinHandle<()>>,
     /// Threads started so far (names are numbered by it).
     started: usize,
+    /// Threads whose worker loop has not ended yet. `shutdown(wait = true)` waits for this
+    /// count, not for the handles: another thread may hold those (a concurrent `shutdown`), and
+    /// a task that shut down its own pool keeps its thread's handle for whoever drops the pool.
+    running: usize,
+}
+
+thread_local! {
+    /// The pool whose worker this thread is (the address of its `Shared`), or 0: how `shutdown`
+    /// knows it is called from one of its own tasks.
+    static WORKER_OF: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Held by a worker thread for as long as its loop runs. Dropping it, even during a panic,
+/// counts the loop as ended and wakes whoever waits in `shutdown(wait = true)`.
+struct RunningWorker<'a> {
+    shared: &'a Shared,
+}
+
+impl<'a> RunningWorker<'a> {
+    fn enter(shared: &'a Shared) -> Self {
+        WORKER_OF.set(std::ptr::from_ref(shared) as usize);
+        RunningWorker { shared }
+    }
+}
+
+impl Drop for RunningWorker<'_> {
+    fn drop(&mut self) {
+        WORKER_OF.set(0);
+        self.shared.lock().running -= 1;
+        self.shared.loop_ended.notify_all();
+    }
 }
 
 type Initializer = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
@@ -237,12 +273,19 @@ impl ThreadPoolExecutor {
                 state: Mutex::new(PoolState {
                     workers: Vec::new(),
                     started: 0,
+                    running: 0,
                 }),
+                loop_ended: Condvar::new(),
                 initializer,
             }),
             max_workers,
             name_prefix,
         }
+    }
+
+    /// Whether the calling thread is one of this pool's workers (a task calling back into it).
+    fn called_from_own_worker(&self) -> bool {
+        WORKER_OF.get() == Arc::as_ptr(&self.shared) as usize
     }
 
     /// Python's `_adjust_thread_count`: reuse an idle thread if there is one, else start a new
@@ -261,15 +304,21 @@ impl ThreadPoolExecutor {
         let own = self.shared.locals.register();
         let spawned = thread::Builder::new()
             .name(format!("{}_{}", self.name_prefix, state.started))
-            .spawn(move || worker::run(&shared, own));
+            .spawn(move || {
+                let _running = RunningWorker::enter(&shared);
+                worker::run(&shared, own);
+            });
         if spawned.is_err() {
             // Registered last, under the same lock: no other queue can have come after it.
             self.shared.locals.unregister_last();
         }
         match spawned {
             Ok(handle) => {
+                // Counted under the lock the new thread needs to count itself out: the count
+                // cannot go below zero, however fast the thread is.
                 state.workers.push(handle);
                 state.started += 1;
+                state.running += 1;
                 if state.started == self.max_workers {
                     self.shared.idle.all_started();
                 }
@@ -331,24 +380,43 @@ impl Executor for ThreadPoolExecutor {
             // already holds is as good as running. Cancelling runs done-callbacks (user code);
             // no lock is held here.
             while let Some(job) = self.shared.pop() {
-                job.cancel();
+                worker::catching_panics(|| job.cancel());
             }
-            // Jobs that workers took in a batch have not started either.
+            // Jobs that workers took in a batch have not started either. (A worker's batch is
+            // visible to this loop only once the worker has moved it into its own queue: up to
+            // three jobs per worker, taken a moment ago, can still run. Python's window is one
+            // job per worker, for the same reason.)
             while let Some(job) = self.shared.locals.steal() {
-                job.cancel();
+                worker::catching_panics(|| job.cancel());
             }
         }
         if !wait {
             return;
         }
-        let workers = std::mem::take(&mut self.shared.lock().workers);
-        // A task that shuts down its own pool must not join its own thread.
+        // Python's `shutdown(wait=True)` joins every worker. Called from one of this pool's own
+        // tasks, it cannot wait for its own thread: it waits for all the others. (Two tasks
+        // doing that at once wait for each other forever, as they would in Python.)
+        let own_thread = usize::from(self.called_from_own_worker());
+        let mut state = self.shared.lock();
+        while state.running > own_thread {
+            state = self
+                .shared
+                .loop_ended
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        // Every loop has ended; join the threads, so that none outlives this call, except the
+        // caller's own, whose handle stays for whoever drops the pool.
         let me = thread::current().id();
-        for worker in workers {
-            if worker.thread().id() != me {
-                // Workers catch every task panic, so `join` cannot report one; ignore the Ok.
-                let _ = worker.join();
-            }
+        let (own, others): (Vec<_>, Vec<_>) = std::mem::take(&mut state.workers)
+            .into_iter()
+            .partition(|worker| worker.thread().id() == me);
+        state.workers = own;
+        drop(state);
+        for worker in others {
+            // Their loops have ended, so these joins only wait for the threads to finish
+            // exiting. A worker catches every panic (`worker::catching_panics`): ignore the Ok.
+            let _ = worker.join();
         }
     }
 }

@@ -29,7 +29,25 @@ pub(super) fn run(shared: &Shared, own: Worker<QueuedJob>) {
         // A worker with jobs of its own batch left is not idle, but that needs no check here:
         // workers take batches only once every thread has started, and from then on the idle
         // count is frozen ([`idle`](super::idle)).
-        job.run(&shared.idle);
+        catching_panics(|| job.run(&shared.idle));
+    }
+}
+
+/// Runs `f`, reporting a panic on stderr instead of letting it unwind any further.
+///
+/// A task's own panic is caught where the task runs and becomes its future's error. But user
+/// code also runs around the task: the `Drop` of what a cancelled task captured, or of a result
+/// whose futures are all gone. (Wakers and done-callbacks are caught one by one where they are
+/// called, so that the others still run.) A panic there must neither
+/// kill the worker (the pool would silently lose a thread, and a pool of one would hang) nor
+/// escape `shutdown` halfway through cancelling. By then the job's future is already final and
+/// the worker's idle count already taken, so nothing is left half done.
+pub(super) fn catching_panics(f: impl FnOnce()) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        eprintln!(
+            "executor-core: code run around a task (the Drop of what it captured or returned) panicked: {}",
+            panic_message(payload.as_ref())
+        );
     }
 }
 
