@@ -18,7 +18,7 @@ use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 
-use executor_core::implementer::new_future;
+use executor_core::implementer::{Completer, new_future};
 use executor_core::{ALL_COMPLETED, FutureError, wait};
 
 /// Runs `model` under loom with a preemption bound, so the whole file finishes in seconds on
@@ -77,20 +77,28 @@ fn set_result_racing_with_cancel_of_a_pending_future() {
     });
 }
 
-/// Completes the way the thread pool does: RUNNING first, then the result. From RUNNING the
-/// future finishes with one compare-and-swap and takes its lock only if someone is watching;
-/// from PENDING (the models around these) it always takes the lock. Both paths need models.
-fn complete_from_running<T>(mut completer: executor_core::implementer::Completer<T>, value: T) {
-    assert_eq!(completer.set_running_or_notify_cancel(), Ok(true));
+/// How an executor finishes a future. The thread pool goes through RUNNING: from there the
+/// future finishes with one compare-and-swap and takes its lock only if someone is watching.
+/// Python also allows `set_result` on a pending future, which always takes the lock. The races
+/// below are modelled on both paths.
+#[derive(Clone, Copy)]
+enum Path {
+    FromPending,
+    FromRunning,
+}
+
+fn complete<T>(path: Path, mut completer: Completer<T>, value: T) {
+    if let Path::FromRunning = path {
+        assert_eq!(completer.set_running_or_notify_cancel(), Ok(true));
+    }
     completer.set_result(value).unwrap();
 }
 
-#[test]
-fn a_callback_added_while_a_running_future_completes_runs_exactly_once() {
-    check(|| {
+fn a_callback_added_during_completion_runs_exactly_once(path: Path) {
+    check(move || {
         let (future, completer) = new_future::<u32>();
         let runs = Arc::new(AtomicUsize::new(0));
-        let worker = thread::spawn(move || complete_from_running(completer, 3));
+        let worker = thread::spawn(move || complete(path, completer, 3));
         let counter = Arc::clone(&runs);
         future.add_done_callback(move |f| {
             assert_eq!(f.result(None).ok(), Some(&3));
@@ -102,22 +110,31 @@ fn a_callback_added_while_a_running_future_completes_runs_exactly_once() {
 }
 
 #[test]
+fn a_callback_added_while_a_pending_future_completes_runs_exactly_once() {
+    a_callback_added_during_completion_runs_exactly_once(Path::FromPending);
+}
+
+#[test]
+fn a_callback_added_while_a_running_future_completes_runs_exactly_once() {
+    a_callback_added_during_completion_runs_exactly_once(Path::FromRunning);
+}
+
+#[test]
 fn into_result_gets_the_value_of_a_running_future_that_completes() {
     check(|| {
         let (future, completer) = new_future::<String>();
-        let worker = thread::spawn(move || complete_from_running(completer, "BR".to_owned()));
+        let worker = thread::spawn(move || complete(Path::FromRunning, completer, "BR".into()));
         assert_eq!(future.into_result().unwrap(), "BR");
         worker.join().unwrap();
     });
 }
 
-#[test]
-fn wait_sees_running_futures_complete() {
-    check(|| {
+fn wait_all_completed_sees_every_completion(path: Path) {
+    check(move || {
         let (first, c1) = new_future::<u8>();
         let (second, c2) = new_future::<u8>();
-        let w1 = thread::spawn(move || complete_from_running(c1, 1));
-        let w2 = thread::spawn(move || complete_from_running(c2, 2));
+        let w1 = thread::spawn(move || complete(path, c1, 1));
+        let w2 = thread::spawn(move || complete(path, c2, 2));
         let outcome = wait([&first, &second], None, ALL_COMPLETED);
         assert_eq!(outcome.done.len(), 2);
         w1.join().unwrap();
@@ -126,29 +143,20 @@ fn wait_sees_running_futures_complete() {
 }
 
 #[test]
-fn a_callback_added_during_completion_runs_exactly_once() {
-    check(|| {
-        let (future, completer) = new_future::<u32>();
-        let runs = Arc::new(AtomicUsize::new(0));
-        let worker = thread::spawn(move || completer.set_result(3).unwrap());
-        let counter = Arc::clone(&runs);
-        future.add_done_callback(move |f| {
-            assert_eq!(f.result(None).ok(), Some(&3));
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
-        worker.join().unwrap();
-        assert_eq!(runs.load(Ordering::Relaxed), 1);
-    });
+fn wait_all_completed_sees_every_completion_from_pending() {
+    wait_all_completed_sees_every_completion(Path::FromPending);
+}
+
+#[test]
+fn wait_all_completed_sees_every_completion_from_running() {
+    wait_all_completed_sees_every_completion(Path::FromRunning);
 }
 
 #[test]
 fn a_blocked_result_is_always_woken_by_completion() {
     check(|| {
-        let (future, mut completer) = new_future::<u32>();
-        let worker = thread::spawn(move || {
-            assert_eq!(completer.set_running_or_notify_cancel(), Ok(true));
-            completer.set_result(42).unwrap();
-        });
+        let (future, completer) = new_future::<u32>();
+        let worker = thread::spawn(move || complete(Path::FromRunning, completer, 42));
         // A lost wake-up would leave this blocked forever, which loom reports as a deadlock.
         assert_eq!(future.result(None).ok(), Some(&42));
         worker.join().unwrap();
@@ -181,19 +189,5 @@ fn into_result_never_overlaps_a_callback_reading_the_value() {
         let worker = thread::spawn(move || completer.set_result("BR".into()).unwrap());
         assert_eq!(future.into_result().unwrap(), "BR");
         worker.join().unwrap();
-    });
-}
-
-#[test]
-fn wait_all_completed_sees_every_completion() {
-    check(|| {
-        let (first, c1) = new_future::<u8>();
-        let (second, c2) = new_future::<u8>();
-        let w1 = thread::spawn(move || c1.set_result(1).unwrap());
-        let w2 = thread::spawn(move || c2.set_result(2).unwrap());
-        let outcome = wait([&first, &second], None, ALL_COMPLETED);
-        assert_eq!(outcome.done.len(), 2);
-        w1.join().unwrap();
-        w2.join().unwrap();
     });
 }

@@ -416,8 +416,14 @@ impl Drop for PanicsWhenDropped {
     }
 }
 
-#[test]
-fn a_panicking_drop_of_a_cancelled_task_leaves_the_worker_alive() {
+/// A pool of one worker, busy with a gated task, and queued behind it a task that captured a
+/// [`PanicsWhenDropped`].
+fn a_doomed_task_queued_behind_a_running_one() -> (
+    ThreadPoolExecutor,
+    Gate,
+    executor_core::Future<u32>,
+    executor_core::Future<()>,
+) {
     let pool = ThreadPoolExecutor::new(1).unwrap();
     let (gate, task) = gated_task();
     let running = pool.submit(task).unwrap();
@@ -428,6 +434,12 @@ fn a_panicking_drop_of_a_cancelled_task_leaves_the_worker_alive() {
             let _keep = &doomed;
         })
         .unwrap();
+    (pool, gate, running, queued)
+}
+
+#[test]
+fn a_panicking_drop_of_a_cancelled_task_leaves_the_worker_alive() {
+    let (pool, gate, running, queued) = a_doomed_task_queued_behind_a_running_one();
     assert!(queued.cancel());
     gate.release.send(()).unwrap();
     running.result(Some(SOON)).unwrap();
@@ -439,16 +451,7 @@ fn a_panicking_drop_of_a_cancelled_task_leaves_the_worker_alive() {
 
 #[test]
 fn a_panicking_drop_does_not_stop_shutdown_from_cancelling_the_rest() {
-    let pool = ThreadPoolExecutor::new(1).unwrap();
-    let (gate, task) = gated_task();
-    let running = pool.submit(task).unwrap();
-    gate.started.recv().unwrap();
-    let doomed = PanicsWhenDropped;
-    let first = pool
-        .submit(move || {
-            let _keep = &doomed;
-        })
-        .unwrap();
+    let (pool, gate, running, first) = a_doomed_task_queued_behind_a_running_one();
     let rest: Vec<_> = (0..5).map(|n| pool.submit(move || n).unwrap()).collect();
     // Release the running task once the last queued one is cancelled, so the worker cannot
     // take any of them first; `shutdown` then waits for it.
