@@ -89,21 +89,27 @@ where
     let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
     let mut unique = HashSet::new();
     let futures: Vec<&Future<T>> = futures.into_iter().filter(|f| unique.insert(*f)).collect();
-    let (mut done, mut not_done): (HashSet<_>, HashSet<_>) = futures.iter().partition(|f| f.done());
+    let (mut done, mut not_done): (HashSet<&Future<T>>, HashSet<_>) =
+        futures.iter().partition(|f| f.done());
 
-    let satisfied = |done: &HashSet<&Future<T>>, not_done: &HashSet<&Future<T>>| match return_when {
-        // An empty list is trivially complete, in every mode (CPython returns at once too).
-        ReturnWhen::FirstCompleted => !done.is_empty() || not_done.is_empty(),
-        ReturnWhen::FirstException => not_done.is_empty() || done.iter().any(|f| f.failed()),
-        ReturnWhen::AllCompleted => not_done.is_empty(),
+    // Kept up to date as futures arrive, so that each wake-up costs what it brings, not a scan
+    // of everything done so far.
+    let mut any_failed = done.iter().any(|f| f.failed());
+    let satisfied = |done: &HashSet<&Future<T>>, not_done: &HashSet<&Future<T>>, any_failed| {
+        match return_when {
+            // An empty list is trivially complete, in every mode (CPython returns at once too).
+            ReturnWhen::FirstCompleted => !done.is_empty() || not_done.is_empty(),
+            ReturnWhen::FirstException => not_done.is_empty() || any_failed,
+            ReturnWhen::AllCompleted => not_done.is_empty(),
+        }
     };
-    if satisfied(&done, &not_done) || timeout == Some(Duration::ZERO) {
+    if satisfied(&done, &not_done, any_failed) || timeout == Some(Duration::ZERO) {
         return DoneAndNotDone { done, not_done };
     }
 
     let signal = Arc::new(Signal::new());
     let registrations = Registrations::new(&futures, &signal);
-    while !satisfied(&done, &not_done) {
+    while !satisfied(&done, &not_done, any_failed) {
         let Some(tokens) = signal.wait(deadline) else {
             break;
         };
@@ -111,6 +117,7 @@ where
             if let Some(future) = futures.get(token) {
                 not_done.remove(future);
                 done.insert(*future);
+                any_failed |= future.failed();
             }
         }
     }
