@@ -2,7 +2,10 @@
 //!
 //! The Python scripts let the HTTP library's exceptions escape (`flags.py`) or sort them into a
 //! status (`flags2_*.py`). Here each client maps its own error type into [`DownloadError`], so a
-//! student comparing the sequential, thread and async programs sees identical messages.
+//! student comparing the sequential, thread and async programs sees the same message for the same
+//! failure: an HTTP error status, a timeout, a body over the cap. A transport error (a refused
+//! or dropped connection) keeps its cause as the HTTP library words it, and ureq and reqwest word
+//! them differently.
 
 use std::time::Duration;
 
