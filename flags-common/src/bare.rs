@@ -141,22 +141,23 @@ struct Target {
 
 impl Target {
     fn parse(base_url: &str) -> io::Result<Target> {
-        let rest = base_url.strip_prefix("http://").ok_or_else(|| {
+        let refuse = || {
             io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("a bare client speaks plain http only, not {base_url}"),
+                format!("a bare client needs a plain http://host base URL, not {base_url}"),
             )
-        })?;
-        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let path = path.trim_end_matches('/');
+        };
+        let url = url::Url::parse(base_url).map_err(|_| refuse())?;
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            return Err(refuse());
+        };
+        if url.scheme() != "http" {
+            return Err(refuse());
+        }
         Ok(Target {
-            authority: authority.to_owned(),
-            // Empty, or `/flags`: with a leading slash and none at the end.
-            path: if path.is_empty() {
-                String::new()
-            } else {
-                format!("/{path}")
-            },
+            authority: format!("{host}:{port}"),
+            // `/flags/` or `/`: without the slash at the end, so `/flags` or empty.
+            path: url.path().trim_end_matches('/').to_owned(),
         })
     }
 

@@ -121,18 +121,10 @@ impl FromStr for ServerChoice {
     }
 }
 
-/// Whether an `http(s)://` URL names a host: `http://` alone, or `http:///flags`, names none.
+/// Whether an `http(s)://` URL names a host (`http://` alone names none), read by the `url`
+/// crate, which follows the rules browsers and reqwest use.
 fn has_host(url: &str) -> bool {
-    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
-    // The host ends at the first `/`, `?` or `#`; a port after `:` is not a host.
-    let authority = after_scheme
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default();
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    !host.is_empty() && !host.starts_with(':')
+    url::Url::parse(url).is_ok_and(|url| url.host_str().is_some_and(|host| !host.is_empty()))
 }
 
 /// A flag site ready to download from. When it is the built-in server, the server runs for as

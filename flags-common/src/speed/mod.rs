@@ -107,23 +107,18 @@ pub fn flags2_figures(
         ),
     ];
     for (label, server, args, floor) in scenarios {
-        let codes = if args.contains(&"-e") {
-            every_code()
-        } else {
-            crate::codes::all_cc()
-                .into_iter()
-                .map(String::from)
-                .collect()
-        };
+        let base_url = server.base_url();
+        let all_args: Vec<&str> = ["-s", base_url.as_str()]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        // The codes the program will ask for, read by the programs' own command line.
+        let codes =
+            crate::cli::parse_from(crate::cli::ASYNC, ["flags2"].iter().chain(&all_args))?.codes;
         let mut runs = Vec::new();
         let mut bare_runs = Vec::new();
         for _ in 0..rounds.max(1) {
             let dir = tempfile::tempdir_in(&downloads)?;
-            let base_url = server.base_url();
-            let all_args: Vec<&str> = ["-s", base_url.as_str()]
-                .into_iter()
-                .chain(args.iter().copied())
-                .collect();
             let measured = measure(program, &all_args, dir.path())?;
             let counter = crate::report::parse_final_report(&measured.stdout);
             anyhow::ensure!(
@@ -134,12 +129,8 @@ pub fn flags2_figures(
             );
             runs.push(measured);
             if floor.is_some() {
-                let bare_run = bare.run(&server.base_url(), &codes)?;
-                anyhow::ensure!(
-                    bare_run.found + bare_run.not_found == codes.len(),
-                    "the bare client lost requests"
-                );
-                bare_runs.push(bare_run.elapsed);
+                // A bare run that does not account for every code is an error already.
+                bare_runs.push(bare.run(&base_url, &codes)?.elapsed);
             }
         }
         runs.sort_by_key(|m| m.wall);
@@ -195,14 +186,4 @@ fn downloads_root() -> std::path::PathBuf {
     } else {
         std::env::temp_dir()
     }
-}
-
-/// AA to ZZ, what `-e` asks for.
-fn every_code() -> Vec<String> {
-    let letters = b'A'..=b'Z';
-    letters
-        .clone()
-        .flat_map(|first| letters.clone().map(move |second| [first, second]))
-        .map(|pair| String::from_utf8_lossy(&pair).into_owned())
-        .collect()
 }
