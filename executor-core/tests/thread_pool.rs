@@ -269,16 +269,30 @@ fn pool_held_at_start(workers: usize) -> (ThreadPoolExecutor, Arc<Barrier>) {
     (pool, go)
 }
 
+/// A pool of `workers` threads held at their start while a gated task and ten quick ones
+/// (returning 0 to 9) are queued, then let go: the workers' first look finds eleven jobs.
+fn a_gated_task_then_ten_quick_ones(
+    workers: usize,
+) -> (
+    ThreadPoolExecutor,
+    Gate,
+    executor_core::Future<u32>,
+    Vec<executor_core::Future<usize>>,
+) {
+    let (pool, go) = pool_held_at_start(workers);
+    let (gate, task) = gated_task();
+    let gated = pool.submit(task).unwrap();
+    let quick = (0..10).map(|n| pool.submit(move || n).unwrap()).collect();
+    go.wait();
+    (pool, gate, gated, quick)
+}
+
 #[test]
 fn a_job_taken_in_a_batch_never_waits_behind_a_long_task_while_a_worker_is_free() {
     // Eleven jobs queued before two workers look: the first batch holds the blocking task and
     // quick jobs behind it. The other worker must steal those quick jobs; if it could not, they
     // would wait for the release, which only comes after they are all done.
-    let (pool, go) = pool_held_at_start(2);
-    let (gate, task) = gated_task();
-    let blocked = pool.submit(task).unwrap();
-    let quick: Vec<_> = (0..10).map(|n| pool.submit(move || n).unwrap()).collect();
-    go.wait();
+    let (_pool, gate, blocked, quick) = a_gated_task_then_ten_quick_ones(2);
     for (n, future) in quick.iter().enumerate() {
         assert_eq!(future.result(Some(SOON)).ok(), Some(&n));
     }
@@ -292,11 +306,7 @@ fn shutdown_with_cancel_futures_also_cancels_jobs_a_worker_took_in_a_batch() {
     // The one worker takes the blocking task and a batch of the jobs behind it before it starts
     // the task; those jobs sit in its own queue, not the shared one, and are pending all the
     // same: `cancel_futures` must reach them.
-    let (pool, go) = pool_held_at_start(1);
-    let (gate, task) = gated_task();
-    let running = pool.submit(task).unwrap();
-    let queued: Vec<_> = (0..10).map(|n| pool.submit(move || n).unwrap()).collect();
-    go.wait();
+    let (pool, gate, running, queued) = a_gated_task_then_ten_quick_ones(1);
     gate.started.recv().unwrap();
     pool.shutdown(false, true);
     assert!(queued.iter().all(|f| f.cancelled()));

@@ -40,6 +40,20 @@ fn hostile_metadata() -> Vec<(&'static str, String, bool)> {
     ]
 }
 
+/// Makes `server` answer for `cc` (lower case): a real flag image, and `metadata` as its
+/// `metadata.json`.
+fn serve_flag(server: &mut mockito::Server, cc: &str, metadata: &str) {
+    let gif = flags_common::art::flag_gif("BR").unwrap();
+    server
+        .mock("GET", format!("/flags/{cc}/{cc}.gif").as_str())
+        .with_body(gif)
+        .create();
+    server
+        .mock("GET", format!("/flags/{cc}/metadata.json").as_str())
+        .with_body(metadata)
+        .create();
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -56,18 +70,10 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn hostile_country_names_write_nothing_outside_downloaded_and_are_counted() {
     let mut server = mockito::Server::new();
-    let gif = flags_common::art::flag_gif("BR").unwrap();
     let cases = hostile_metadata();
     let mut codes = Vec::new();
     for (cc, body, _) in &cases {
-        server
-            .mock("GET", format!("/flags/{cc}/{cc}.gif").as_str())
-            .with_body(gif)
-            .create();
-        server
-            .mock("GET", format!("/flags/{cc}/metadata.json").as_str())
-            .with_body(body)
-            .create();
+        serve_flag(&mut server, cc, body);
         codes.push(cc.to_ascii_uppercase());
     }
     let root = tempfile::tempdir().unwrap();
@@ -132,16 +138,8 @@ fn hostile_country_names_write_nothing_outside_downloaded_and_are_counted() {
 #[test]
 fn two_codes_naming_the_same_country_save_one_file_and_count_one_error() {
     let mut server = mockito::Server::new();
-    let gif = flags_common::art::flag_gif("BR").unwrap();
     for cc in ["bf", "br"] {
-        server
-            .mock("GET", format!("/flags/{cc}/{cc}.gif").as_str())
-            .with_body(gif)
-            .create();
-        server
-            .mock("GET", format!("/flags/{cc}/metadata.json").as_str())
-            .with_body(r#"{"country": "Brazil"}"#)
-            .create();
+        serve_flag(&mut server, cc, r#"{"country": "Brazil"}"#);
     }
     let work = tempfile::tempdir().unwrap();
     let url = format!("{}/flags", server.url());
