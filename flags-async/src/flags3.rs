@@ -9,6 +9,10 @@
 //!
 //! Run it with `cargo run -p flags-async --bin flags3-async -- -s ERROR -v`.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::{Mutex, PoisonError};
+
 use flags_common::download::DownloadError;
 use flags_common::flags2::Flags2Job;
 use flags_common::status::Counter;
@@ -208,7 +212,7 @@ async fn download_one(
 /// to. Two codes whose metadata name the same country must not both "succeed" while the second
 /// silently replaces the first's file. A std mutex is enough: it is held for one lookup, never
 /// across an `.await`.
-type NamesTaken = std::sync::Mutex<std::collections::HashMap<String, String>>;
+type NamesTaken = Mutex<HashMap<String, String>>;
 
 async fn save_as_country(
     run: &Flags2Job,
@@ -227,18 +231,17 @@ async fn save_as_country(
     Ok(())
 }
 
-/// Gives `name` to `cc`, unless another code has it already.
+/// Gives `name` to `cc`, unless another code has it already. The name stays taken even if the
+/// save then fails: a second code with the same country is refused either way.
 fn claim(names: &NamesTaken, name: &str, cc: &str) -> Result<(), Flags3Error> {
     // Nothing panics while the lock is held, so a poisoned lock still holds a sound map.
-    let mut names = names
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
     match names.entry(name.to_lowercase()) {
-        std::collections::hash_map::Entry::Occupied(first) => Err(Flags3Error::NameTaken {
+        Entry::Occupied(first) => Err(Flags3Error::NameTaken {
             name: name.to_owned(),
             first: first.get().clone(),
         }),
-        std::collections::hash_map::Entry::Vacant(slot) => {
+        Entry::Vacant(slot) => {
             slot.insert(cc.to_owned());
             Ok(())
         }

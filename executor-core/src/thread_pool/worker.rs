@@ -38,9 +38,9 @@ pub(super) fn run(shared: &Shared, own: Worker<QueuedJob>) {
 /// A task's own panic is caught where the task runs and becomes its future's error. But user
 /// code also runs around the task: the `Drop` of what a cancelled task captured, or of a result
 /// whose futures are all gone. (Wakers and done-callbacks are caught one by one where they are
-/// called, so that the others still run.) A panic there must neither
-/// kill the worker (the pool would silently lose a thread, and a pool of one would hang) nor
-/// escape `shutdown` halfway through cancelling. By then the job's future is already final and
+/// called, so that the others still run.) A panic there must neither kill the worker (the pool
+/// would silently lose a thread, and a pool of one would hang) nor escape `shutdown` halfway
+/// through cancelling. By then the job's future is already final and
 /// the worker's idle count already taken, so nothing is left half done.
 pub(super) fn catching_panics(f: impl FnOnce()) {
     if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
