@@ -61,8 +61,9 @@ async fn awaiting_reports_panics_and_cancellation() {
     assert!(matches!(cancelled.await, Err(FutureError::Cancelled)));
 }
 
+/// Waiting through `&mut` gives up on the wait, not on the task: nothing is dropped.
 #[tokio::test]
-async fn a_timed_out_await_leaves_the_task_running() {
+async fn a_timed_out_await_through_a_reference_can_be_resumed() {
     let (future, completer) = new_future::<u8>();
     let awaiting = future.into_future();
     tokio::pin!(awaiting);
@@ -74,6 +75,88 @@ async fn a_timed_out_await_leaves_the_task_running() {
         1,
         "the same await can be resumed later"
     );
+}
+
+/// Polls the `.await` of `future` once, with a waker that does nothing, then drops it: an await
+/// abandoned before its task finished, as when a timeout fires or `select!` takes another branch.
+fn await_once_then_abandon<T>(future: executor_core::Future<T>) {
+    use std::future::Future as _;
+    use std::task::{Context, Waker};
+
+    let mut awaiting = Box::pin(future.into_future());
+    let polled = awaiting
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()));
+    assert!(polled.is_pending(), "the task was meant to be unfinished");
+}
+
+/// A pool of one thread, busy until the returned sender sends (or is dropped).
+fn a_busy_pool_of_one() -> (ThreadPoolExecutor, mpsc::Sender<()>) {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (release, gate) = mpsc::channel::<()>();
+    pool.submit(move || {
+        let _ = gate.recv();
+    })
+    .unwrap();
+    (pool, release)
+}
+
+// CPython: test_asyncio/test_futures.py, test_wrap_future_cancel.
+#[test]
+fn abandoning_an_await_cancels_a_task_still_queued() {
+    let (pool, release) = a_busy_pool_of_one();
+    let (ran_tx, ran) = mpsc::channel();
+    let queued = pool.submit(move || ran_tx.send(()).unwrap()).unwrap();
+    let (cancelled_tx, cancelled) = mpsc::channel();
+    queued.add_done_callback(move |future| cancelled_tx.send(future.cancelled()).unwrap());
+
+    await_once_then_abandon(queued);
+    assert_eq!(
+        cancelled.try_recv(),
+        Ok(true),
+        "cancelled, callbacks run, at the drop"
+    );
+
+    drop(release);
+    pool.shutdown(true, false);
+    assert!(ran.try_recv().is_err(), "a cancelled task never runs");
+}
+
+#[test]
+fn abandoning_an_await_lets_a_running_task_finish() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (started_tx, started) = mpsc::channel();
+    let (release, gate) = mpsc::channel::<()>();
+    let running = pool
+        .submit(move || {
+            started_tx.send(()).unwrap();
+            gate.recv().unwrap();
+        })
+        .unwrap();
+    let (cancelled_tx, cancelled) = mpsc::channel();
+    running.add_done_callback(move |future| cancelled_tx.send(future.cancelled()).unwrap());
+    started.recv().unwrap();
+
+    await_once_then_abandon(running);
+    release.send(()).unwrap();
+    assert_eq!(
+        cancelled.recv(),
+        Ok(false),
+        "a running task cannot be stopped: it finishes"
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_that_fires_cancels_the_queued_task() {
+    let (pool, release) = a_busy_pool_of_one();
+    let queued = pool.submit(|| 1u8).unwrap();
+    let (cancelled_tx, cancelled) = mpsc::channel();
+    queued.add_done_callback(move |future| cancelled_tx.send(future.cancelled()).unwrap());
+    // Nothing can finish in zero time while the only thread is busy: the timeout fires.
+    let outcome = tokio::time::timeout(Duration::ZERO, queued).await;
+    assert!(outcome.is_err());
+    assert_eq!(cancelled.try_recv(), Ok(true));
+    drop(release);
 }
 
 /// A waker from some misbehaving runtime: it panics when woken.

@@ -17,8 +17,14 @@ use crate::errors::FutureError;
 /// The `std::future::Future` you get by `.await`ing an executor [`Future`]: it resolves to the
 /// task's value, moved out as by [`Future::into_result`].
 ///
-/// Dropping it before it resolves (say, because a `tokio::time::timeout` fired) only stops
-/// listening: the task itself goes on. Cancel it with [`Future::cancel`] first if you mean to.
+/// Dropping it before it resolves (say, because a `tokio::time::timeout` fired, or a
+/// `select!` took another branch) cancels the task if it is still queued, as cancelling the
+/// asyncio side of `wrap_future` cancels the `concurrent.futures` one. `.await` took the only
+/// handle, so nobody could read that task's value any more: running it would be wasted work. A
+/// task already running goes on to the end (a thread cannot be stopped from outside), and its
+/// value is dropped. To stop waiting without cancelling, pin the `Awaiting` and poll it through
+/// `&mut`, as in `timeout(limit, &mut awaiting)`: it is not dropped then, and can be awaited
+/// again.
 ///
 /// ```
 /// use executor_core::{Executor, ThreadPoolExecutor};
@@ -83,8 +89,16 @@ impl<T> std::future::Future for Awaiting<T> {
 
 impl<T> Drop for Awaiting<T> {
     fn drop(&mut self) {
-        if let (Some(future), Some(id)) = (&self.future, self.listener) {
+        // Still holding the future means it never resolved: the caller gave up on the value.
+        let Some(future) = &self.future else {
+            return;
+        };
+        if let Some(id) = self.listener {
             future.remove_listener(id);
         }
+        // Only a pending task is stopped; `cancel` is a no-op on one that runs or has finished.
+        // Its done-callbacks run here, in the dropping thread, as they would in any thread that
+        // cancels.
+        future.cancel();
     }
 }
