@@ -2,9 +2,11 @@
 //! tasks, `map` with and without a chunksize, and pool start-up (the figures asked for in
 //! issue 5, with Python's beside them in README.md).
 //!
-//! A plain bench binary rather than criterion: the workers are this binary started again, so it
-//! needs its own `main` with the worker hook first, and medians of single round trips say more
-//! than criterion's means here. Each figure is measured several times; the range is printed.
+//! The workers are this binary started again, so it has its own `main` (`harness = false`) with
+//! the worker hook first, and drives criterion from there. Before criterion's figures (means
+//! of batches), it prints a quick summary: medians of single round trips and the range of each
+//! figure over a few rounds, which say more here (an idle core takes 60–90 µs to wake on the
+//! reference VM).
 //!
 //! ```text
 //! cargo bench -p executor-core --bench process_pool
@@ -14,6 +16,7 @@
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
+use criterion::{Criterion, Throughput};
 use executor_core::process_pool::{Function, RemoteFunction, run_worker_if_child};
 use executor_core::{Executor, MapOptions, ProcessPoolExecutor};
 
@@ -29,8 +32,8 @@ const ROUNDS: usize = 5;
 
 fn main() {
     run_worker_if_child(FUNCTIONS);
+    let mut criterion = Criterion::default().configure_from_args();
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    println!("ProcessPoolExecutor({workers}), {ROUNDS} rounds each; min .. max over rounds");
     let pool = ProcessPoolExecutor::new(workers).expect("workers > 0");
     // Start every worker before measuring.
     let warm: Vec<_> = (0..workers * 4)
@@ -39,6 +42,75 @@ fn main() {
     warm.into_iter()
         .for_each(|f| f.into_result().expect("no-op"));
 
+    summary(&pool, workers);
+    measured_by_criterion(&mut criterion, &pool);
+    drop(pool);
+    criterion.final_summary();
+}
+
+/// The same work as the summary, timed by criterion.
+fn measured_by_criterion(criterion: &mut Criterion, pool: &ProcessPoolExecutor) {
+    let mut group = criterion.benchmark_group("process_pool");
+    group.sample_size(20);
+    group.bench_function("round_trip", |b| {
+        b.iter(|| {
+            pool.submit(NO_OP.call(()))
+                .expect("running")
+                .into_result()
+                .expect("no-op");
+        });
+    });
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("10k_no_op_tasks", |b| {
+        b.iter(|| no_op_tasks(pool, 10_000));
+    });
+    for (chunksize, items) in [(1, 10_000), (100, 100_000)] {
+        group.throughput(Throughput::Elements(items));
+        group.bench_function(format!("map_chunksize_{chunksize}"), |b| {
+            b.iter(|| map_identity(pool, items, chunksize));
+        });
+    }
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("start_up_first_result_shut_down", |b| {
+        b.iter(start_first_result_shut_down);
+    });
+    group.finish();
+}
+
+/// Submits `tasks` no-op tasks, then waits for them all.
+fn no_op_tasks(pool: &ProcessPoolExecutor, tasks: usize) {
+    let futures: Vec<_> = (0..tasks)
+        .map(|_| pool.submit(NO_OP.call(())).expect("running"))
+        .collect();
+    futures
+        .into_iter()
+        .for_each(|f| f.into_result().expect("no-op"));
+}
+
+/// `map` of the identity over `0..items`, checked by its sum.
+fn map_identity(pool: &ProcessPoolExecutor, items: u64, chunksize: usize) {
+    let options = MapOptions::new().chunksize(NonZeroUsize::new(chunksize).expect("> 0"));
+    let sum: u64 = pool
+        .map_with(IDENTITY, 0..items, options)
+        .expect("running")
+        .map(|n| n.expect("identity"))
+        .sum();
+    assert_eq!(sum, items * (items - 1) / 2);
+}
+
+/// A pool of one, its first result, and its shutdown: what a short program pays.
+fn start_first_result_shut_down() {
+    let pool = ProcessPoolExecutor::new(1).expect("1 > 0");
+    pool.submit(NO_OP.call(()))
+        .expect("running")
+        .into_result()
+        .expect("no-op");
+    pool.shutdown(true, false);
+}
+
+/// Medians and ranges over a few rounds, printed before criterion runs.
+fn summary(pool: &ProcessPoolExecutor, workers: usize) {
+    println!("ProcessPoolExecutor({workers}), {ROUNDS} rounds each; min .. max over rounds");
     report("round trip, median (µs)", || {
         let mut trips: Vec<Duration> = (0..2_000)
             .map(|_| {
@@ -55,38 +127,21 @@ fn main() {
     });
     report("10,000 no-op submit + wait (tasks/s)", || {
         let start = Instant::now();
-        let futures: Vec<_> = (0..10_000)
-            .map(|_| pool.submit(NO_OP.call(())).expect("running"))
-            .collect();
-        futures
-            .into_iter()
-            .for_each(|f| f.into_result().expect("no-op"));
+        no_op_tasks(pool, 10_000);
         10_000.0 / start.elapsed().as_secs_f64()
     });
     for (chunksize, items) in [(1, 10_000), (100, 1_000_000)] {
-        let options = MapOptions::new().chunksize(NonZeroUsize::new(chunksize).expect("> 0"));
         report(&format!("map, chunksize {chunksize} (items/s)"), || {
             let start = Instant::now();
-            let sum: u64 = pool
-                .map_with(IDENTITY, 0..items, options)
-                .expect("running")
-                .map(|n| n.expect("identity"))
-                .sum();
-            assert_eq!(sum, items * (items - 1) / 2);
+            map_identity(pool, items, chunksize);
             items as f64 / start.elapsed().as_secs_f64()
         });
     }
-    drop(pool);
     report("start-up: create, first result, shutdown (ms)", || {
         let mut times: Vec<Duration> = (0..20)
             .map(|_| {
                 let start = Instant::now();
-                let pool = ProcessPoolExecutor::new(1).expect("1 > 0");
-                pool.submit(NO_OP.call(()))
-                    .expect("running")
-                    .into_result()
-                    .expect("no-op");
-                pool.shutdown(true, false);
+                start_first_result_shut_down();
                 start.elapsed()
             })
             .collect();

@@ -254,6 +254,16 @@ pub enum SubmitError {
         /// The function's registered name.
         name: &'static str,
     },
+    /// Workers find functions by name, and this name does not pick out the function
+    /// submitted: two registered functions share it, or the one registered under it takes or
+    /// returns other types. A worker could run the wrong function.
+    #[error("function `{name}` is ambiguous: {reason}")]
+    AmbiguousFunction {
+        /// The name both functions have.
+        name: &'static str,
+        /// Which functions clash.
+        reason: Arc<str>,
+    },
 }
 
 /// Why a [`ThreadPoolExecutor`](crate::ThreadPoolExecutor) could not be built.

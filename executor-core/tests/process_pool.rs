@@ -21,6 +21,9 @@ use executor_core::{
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+#[path = "process_pool/no_hang.rs"]
+mod no_hang;
+
 // ---- The functions the workers may run -------------------------------------------------------
 
 fn pid(_: ()) -> u32 {
@@ -59,6 +62,12 @@ fn refuse_to_start(_: ()) -> Result<(), String> {
 fn read_mark(_: ()) -> Option<String> {
     WORKER_MARK.get().cloned()
 }
+fn read_mark_at_gate(gate: std::path::PathBuf) -> Option<String> {
+    while !gate.exists() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    read_mark(())
+}
 
 static PID: Function<(), u32> = Function::new("pid", pid);
 static SQUARE: Function<u64, u64> = Function::new("square", square);
@@ -74,9 +83,15 @@ static SET_MARK: Function<String, Result<(), String>> = Function::new("set_mark"
 static REFUSE_TO_START: Function<(), Result<(), String>> =
     Function::new("refuse_to_start", refuse_to_start);
 static READ_MARK: Function<(), Option<String>> = Function::new("read_mark", read_mark);
+static READ_MARK_AT_GATE: Function<std::path::PathBuf, Option<String>> =
+    Function::new("read_mark_at_gate", read_mark_at_gate);
 static NOT_REGISTERED: Function<(), u32> = Function::new("not_registered", pid);
 
 static FUNCTIONS: &[&dyn RemoteFunction] = &[
+    &no_hang::WAIT_FOR_FILE,
+    &no_hang::BYTE_COUNT,
+    &no_hang::PANIC_ON_DECODE,
+    &no_hang::FAIL_UNLESS_OK,
     &PID,
     &SQUARE,
     &SLEEP_MS,
@@ -88,6 +103,7 @@ static FUNCTIONS: &[&dyn RemoteFunction] = &[
     &SET_MARK,
     &REFUSE_TO_START,
     &READ_MARK,
+    &READ_MARK_AT_GATE,
 ];
 
 /// A value whose `Serialize` always fails (Python: an object that cannot be pickled).
@@ -231,12 +247,18 @@ fn initializer_runs_in_each_worker() {
         .initializer(SET_MARK.call("ready".to_owned()))
         .build()
         .unwrap();
+    // The first worker waits at a gate, so the marks are read by a second one.
+    let (_dir, gate) = no_hang::gate();
+    let waiting = pool.submit(READ_MARK_AT_GATE.call(gate.clone())).unwrap();
     let futures: Vec<_> = (0..6)
         .map(|_| pool.submit(READ_MARK.call(())).unwrap())
         .collect();
     for future in futures {
         assert_eq!(future.into_result().unwrap().as_deref(), Some("ready"));
     }
+    no_hang::open(&gate);
+    assert_eq!(waiting.into_result().unwrap().as_deref(), Some("ready"));
+    assert_eq!(pool.processes_started(), 2);
 }
 
 fn failing_initializer_breaks_the_pool() {
@@ -433,8 +455,6 @@ fn no_child_survives_a_broken_pool() {
         .map(|_| pool.submit(SLEEP_MS.call(60_000)).unwrap())
         .collect();
     let pids = pool.worker_pids();
-    let crash = pool.submit(ABORT.call(()));
-    drop(crash);
     // SAFETY: as above, our unreaped child.
     unsafe {
         libc::kill(pids[0] as libc::pid_t, libc::SIGKILL);
@@ -442,7 +462,11 @@ fn no_child_survives_a_broken_pool() {
     assert!(futures.iter().all(|f| is_broken(f.result(Some(SOON)))));
     drop(pool);
     for pid in pids {
-        assert!(!alive(pid), "worker {pid} outlived the broken pool");
+        // A zombie is not alive, but still our child: it must have been reaped as well.
+        assert!(
+            !alive(pid) && !is_our_child(pid),
+            "worker {pid} outlived the broken pool, or was never reaped"
+        );
     }
 }
 
@@ -680,16 +704,26 @@ fn main() {
     if std::env::var_os(ORPHAN_PARENT).is_some() {
         orphan_parent();
     }
-    // Arguments not starting with `--` filter tests by name, as libtest's do.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
+    let options = match RunOptions::parse(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("process_pool tests: {message}");
+            std::process::exit(2);
+        }
+    };
+    let selected: Vec<_> = TESTS
+        .iter()
+        .chain(no_hang::TESTS)
+        .filter(|(name, _)| options.selects(name))
         .collect();
-    let selected = TESTS.iter().filter(|(name, _)| {
-        filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
-    });
+    if options.list {
+        for (name, _) in &selected {
+            println!("{name}: test");
+        }
+        return;
+    }
     let (mut passed, mut failed) = (0, 0);
-    for (name, test) in selected {
+    for &&(name, test) in &selected {
         let started = Instant::now();
         match std::panic::catch_unwind(test) {
             Ok(()) => {
@@ -705,5 +739,56 @@ fn main() {
     println!("\ntest result: {passed} passed, {failed} failed");
     if failed > 0 {
         std::process::exit(1);
+    }
+}
+
+/// The libtest options this runner understands: name filters (`--exact` to match whole
+/// names), `--skip NAME`, `--list`, and the options that make no difference to a runner that
+/// runs one test at a time (`--test-threads N`, `--nocapture`, `--quiet`, `--color WHEN`...).
+/// Anything else is refused, so that a mistyped option cannot silently select nothing.
+#[derive(Default)]
+struct RunOptions {
+    filters: Vec<String>,
+    skips: Vec<String>,
+    exact: bool,
+    list: bool,
+}
+
+impl RunOptions {
+    fn parse(args: impl Iterator<Item = String>) -> Result<Self, String> {
+        let mut options = RunOptions::default();
+        let mut args = args;
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .ok_or_else(|| format!("option {name} needs a value"))
+            };
+            match arg.as_str() {
+                "--skip" => options.skips.push(value("--skip")?),
+                "--exact" => options.exact = true,
+                "--list" => options.list = true,
+                "--test-threads" | "--color" | "--format" | "-Z" => drop(value(&arg)?),
+                "--nocapture" | "--no-capture" | "--quiet" | "-q" | "--show-output"
+                | "--include-ignored" | "--ignored" | "--bench" | "--test" => {}
+                flag if flag.starts_with("--test-threads=")
+                    || flag.starts_with("--color=")
+                    || flag.starts_with("--format=") => {}
+                flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
+                _ => options.filters.push(arg),
+            }
+        }
+        Ok(options)
+    }
+
+    fn selects(&self, name: &str) -> bool {
+        let matches = |pattern: &String| {
+            if self.exact {
+                name == pattern
+            } else {
+                name.contains(pattern.as_str())
+            }
+        };
+        (self.filters.is_empty() || self.filters.iter().any(matches))
+            && !self.skips.iter().any(matches)
     }
 }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::errors::TaskError;
+use crate::errors::{SubmitError, TaskError};
 
 /// A plain function a worker process can run, known by a name unique in the program.
 ///
@@ -65,6 +65,15 @@ impl<A, R> Function<A, R> {
     }
 
     /// Runs the function here, in this process (what a worker does after decoding).
+    /// The argument and result types, which the worker's function must share (see
+    /// [`RemoteFunction::types`]).
+    pub(crate) fn types(&self) -> Types {
+        Types {
+            args: std::any::type_name::<A>(),
+            result: std::any::type_name::<R>(),
+        }
+    }
+
     pub(crate) fn run_here(&self, args: A) -> R {
         (self.run)(args)
     }
@@ -114,6 +123,19 @@ pub trait RemoteFunction: Send + Sync {
     /// panic in the function unwinds out of this call; decoding or encoding failures are
     /// [`TaskError::Serialization`].
     fn call_encoded(&self, args: &[u8]) -> Result<Vec<u8>, TaskError>;
+
+    /// The names of the argument and result types, to tell apart two functions that were given
+    /// the same name.
+    fn types(&self) -> Types;
+}
+
+/// The argument and result types of a [`Function`], by name (`std::any::type_name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Types {
+    /// The argument type, `A` of `Function<A, R>`.
+    pub args: &'static str,
+    /// The result type, `R`.
+    pub result: &'static str,
 }
 
 impl<A, R> RemoteFunction for Function<A, R>
@@ -123,6 +145,10 @@ where
 {
     fn name(&self) -> &'static str {
         self.name
+    }
+
+    fn types(&self) -> Types {
+        Function::types(self)
     }
 
     fn call_encoded(&self, args: &[u8]) -> Result<Vec<u8>, TaskError> {
@@ -165,4 +191,84 @@ pub(crate) fn registry() -> Option<&'static [&'static dyn RemoteFunction]> {
 /// Finds a registered function by name.
 pub(crate) fn lookup(name: &str) -> Option<&'static dyn RemoteFunction> {
     registry()?.iter().copied().find(|f| f.name() == name)
+}
+
+/// Checks, before a submit, that the worker will find the function submitted under `name`:
+/// registered, alone with that name, and with the same types.
+///
+/// Functions travel by name, as Python pickles a function by its qualified name, so a name
+/// must pick out one function. Two functions with the same name *and* the same types cannot be
+/// told apart this way; the registry's names must simply be unique.
+pub(crate) fn check_registered(
+    registry: &[&'static dyn RemoteFunction],
+    name: &'static str,
+    types: Types,
+) -> Result<(), SubmitError> {
+    let mut named = registry.iter().filter(|f| f.name() == name);
+    let Some(registered) = named.next() else {
+        return Err(SubmitError::UnknownFunction { name });
+    };
+    if named.next().is_some() {
+        return Err(SubmitError::AmbiguousFunction {
+            name,
+            reason: "two registered functions have this name; give each its own".into(),
+        });
+    }
+    if registered.types() != types {
+        let theirs = registered.types();
+        return Err(SubmitError::AmbiguousFunction {
+            name,
+            reason: format!(
+                "the registered `{name}` takes {} and returns {}, the one submitted takes {} and returns {}",
+                theirs.args, theirs.result, types.args, types.result
+            )
+            .into(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn double(n: u64) -> u64 {
+        n * 2
+    }
+    fn length(s: String) -> u64 {
+        s.len() as u64
+    }
+    static DOUBLE: Function<u64, u64> = Function::new("double", double);
+    static ALSO_DOUBLE: Function<u64, u64> = Function::new("double", double);
+    static LENGTH_AS_DOUBLE: Function<String, u64> = Function::new("double", length);
+
+    #[test]
+    fn a_registered_function_passes() {
+        assert!(check_registered(&[&DOUBLE], "double", DOUBLE.types()).is_ok());
+    }
+
+    #[test]
+    fn a_missing_function_is_unknown() {
+        assert!(matches!(
+            check_registered(&[], "double", DOUBLE.types()),
+            Err(SubmitError::UnknownFunction { name: "double" })
+        ));
+    }
+
+    #[test]
+    fn two_registered_functions_with_one_name_are_ambiguous() {
+        assert!(matches!(
+            check_registered(&[&DOUBLE, &ALSO_DOUBLE], "double", DOUBLE.types()),
+            Err(SubmitError::AmbiguousFunction { name: "double", .. })
+        ));
+    }
+
+    #[test]
+    fn a_function_with_the_name_but_not_the_types_of_a_registered_one_is_refused() {
+        let refused = check_registered(&[&DOUBLE], "double", LENGTH_AS_DOUBLE.types());
+        let Err(SubmitError::AmbiguousFunction { reason, .. }) = refused else {
+            panic!("expected AmbiguousFunction, got {refused:?}");
+        };
+        assert!(reason.contains("String"), "{reason}");
+    }
 }

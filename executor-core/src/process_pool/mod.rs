@@ -16,9 +16,13 @@
 //!
 //! One `Mutex<State>` guards the queue, the workers (their request pipes and the futures they
 //! are running), the shutdown flag and the broken reason. Requests are written to a worker's
-//! pipe under it: the worker always drains its input (see `worker.rs`), so such a write waits at
-//! most for the task being run. Futures are completed, failed and cancelled only after it is
-//! released, because that runs done-callbacks: user code.
+//! pipe under it, so such a write must never wait for long. A worker reads its pipe only between
+//! tasks (`worker.rs`): while it runs one, what is written to it stays in the pipe's buffer, and
+//! a write that does not fit there would wait for the task to end, holding the lock, and with it
+//! every `submit`, every other worker's results and `kill_workers`. So a busy worker is sent
+//! only what surely fits ([`PIPE_BUDGET`] bytes beyond the request it is running); an idle one,
+//! which is reading, may be sent a request of any size. Futures are completed, failed and
+//! cancelled only after the lock is released, because that runs done-callbacks: user code.
 //!
 //! # When a worker dies
 //!
@@ -45,7 +49,7 @@ use std::thread::{self, JoinHandle};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use function::{Call, Function, RemoteFunction};
+pub use function::{Call, Function, RemoteFunction, Types};
 pub use worker::run_worker_if_child;
 
 use crate::errors::{BuildError, SubmitError, TaskError};
@@ -122,6 +126,29 @@ pub(crate) struct Queued {
     sink: Box<dyn Sink>,
 }
 
+impl Queued {
+    /// At least the size of this request's frame: the bytes it carries plus the most its
+    /// numbers can take in postcard's variable-length encoding (10 bytes each, generously).
+    fn frame_bound(&self) -> usize {
+        let carried: usize = self.args.iter().map(|arg| arg.len() + 10).sum();
+        4 + 3 * 10 + self.function.len() + carried
+    }
+}
+
+/// After shutdown, once the queue is empty, an idle worker will never get another request:
+/// closing its pipe tells it to exit. (A busy one is closed the same way once it is idle; a
+/// request dropped because its futures were cancelled can make the queue empty at any time,
+/// so every dispatch ends with this.)
+fn release_idle_workers(state: &mut State) {
+    if state.shutdown && state.queue.is_empty() {
+        for worker in &mut state.workers {
+            if worker.in_flight.is_empty() {
+                worker.stdin = None;
+            }
+        }
+    }
+}
+
 /// One worker process as the pool sees it.
 pub(crate) struct WorkerSlot {
     id: u64,
@@ -130,12 +157,33 @@ pub(crate) struct WorkerSlot {
     /// exit after its last result.
     stdin: Option<ChildStdin>,
     /// Requests written and not yet answered, oldest first (the worker answers in order).
-    in_flight: VecDeque<(u64, Box<dyn Sink>)>,
+    in_flight: VecDeque<InFlight>,
     /// Requests written to this worker in its life, for `max_tasks_per_child`.
     sent: usize,
     /// Set by the reader thread, under the lock, just before it reaps the process: from then
     /// on the pid may be reused, so nobody may signal it.
     exited: bool,
+}
+
+/// A request written to a worker and not yet answered.
+pub(crate) struct InFlight {
+    id: u64,
+    /// The size of its frame on the pipe, for [`PIPE_BUDGET`].
+    bytes: usize,
+    sink: Box<dyn Sink>,
+}
+
+/// How many bytes of requests a busy worker may have waiting in its pipe: one page, the least a
+/// Linux pipe holds (64 KiB normally, one page when the user's pipes use too much memory).
+/// A write within it never blocks, whatever the worker is doing.
+const PIPE_BUDGET: usize = 4096;
+
+impl WorkerSlot {
+    /// The most bytes that may still sit unread in this worker's pipe: every request written
+    /// after the one it is running (that one it has read whole, or is reading now).
+    fn unread_bound(&self) -> usize {
+        self.in_flight.iter().skip(1).map(|r| r.bytes).sum()
+    }
 }
 
 impl Shared {
@@ -171,22 +219,39 @@ impl Shared {
             let index = reader::start_worker(self, state)?;
             self.feed(state, index, 1);
         }
+        release_idle_workers(state);
         Ok(())
     }
 
-    /// Writes up to `target - in_flight` queued requests to worker `index`, in one write.
+    /// Writes up to `target - in_flight` queued requests to worker `index`, in one write, as
+    /// far as [`PIPE_BUDGET`] allows (see "Locks" in the module docs).
     fn feed(&self, state: &mut State, index: usize, target: usize) {
         let mut frames = Vec::new();
-        let mut written = Vec::new();
+        let mut written: Vec<InFlight> = Vec::new();
         loop {
             let worker = &state.workers[index];
-            let budget_left = self
+            let tasks_left = self
                 .max_tasks_per_child
                 .is_none_or(|max| worker.sent + written.len() < max.get());
             if worker.stdin.is_none()
                 || worker.in_flight.len() + written.len() >= target
-                || !budget_left
+                || !tasks_left
             {
+                break;
+            }
+            let Some(next) = state.queue.front() else {
+                break;
+            };
+            // The first request of an idle worker may be of any size: the worker is waiting
+            // for it, reading. Behind another, a request must fit in what the pipe surely holds.
+            let busy = !worker.in_flight.is_empty() || !written.is_empty();
+            let unread = worker.unread_bound()
+                + written
+                    .iter()
+                    .skip(usize::from(worker.in_flight.is_empty()))
+                    .map(|r| r.bytes)
+                    .sum::<usize>();
+            if busy && unread + next.frame_bound() > PIPE_BUDGET {
                 break;
             }
             let Some(mut queued) = state.queue.pop_front() else {
@@ -202,11 +267,16 @@ impl Shared {
                 function: queued.function.to_owned(),
                 args: queued.args,
             };
+            let before = frames.len();
             if let Err(error) = protocol::encode_into(&request, &mut frames) {
                 queued.sink.fail(serialization_error(error));
                 continue;
             }
-            written.push((id, queued.sink));
+            written.push(InFlight {
+                id,
+                bytes: frames.len() - before,
+                sink: queued.sink,
+            });
         }
         let worker = &mut state.workers[index];
         if let (Some(stdin), false) = (&mut worker.stdin, frames.is_empty()) {
@@ -233,7 +303,7 @@ impl Shared {
         let mut sinks: Vec<Box<dyn Sink>> = state.queue.drain(..).map(|q| q.sink).collect();
         for worker in &mut state.workers {
             worker.stdin = None;
-            sinks.extend(worker.in_flight.drain(..).map(|(_, sink)| sink));
+            sinks.extend(worker.in_flight.drain(..).map(|r| r.sink));
             if !worker.exited {
                 signal(worker.pid, libc::SIGKILL);
             }
@@ -375,15 +445,11 @@ impl ProcessPoolExecutor {
         self.join_readers();
     }
 
-    fn submit_queued(&self, queued: Queued) -> Result<(), SubmitError> {
-        if function::registry().is_none() {
+    fn submit_queued(&self, queued: Queued, types: Types) -> Result<(), SubmitError> {
+        let Some(registry) = function::registry() else {
             return Err(SubmitError::NoWorkerHook);
-        }
-        if function::lookup(queued.function).is_none() {
-            return Err(SubmitError::UnknownFunction {
-                name: queued.function,
-            });
-        }
+        };
+        function::check_registered(registry, queued.function, types)?;
         let mut state = self.shared.lock();
         if let Some(reason) = &state.broken {
             return Err(SubmitError::BrokenProcessPool {
@@ -457,13 +523,16 @@ where
             Err(error) => return Ok(failed_future(error)),
         };
         let (future, completer) = implementer::new_future();
-        executor.submit_queued(Queued {
-            function: self.function.name(),
-            args: vec![args],
-            sink: Box::new(Completers {
-                completers: vec![completer],
-            }),
-        })?;
+        executor.submit_queued(
+            Queued {
+                function: self.function.name(),
+                args: vec![args],
+                sink: Box::new(Completers {
+                    completers: vec![completer],
+                }),
+            },
+            self.function.types(),
+        )?;
         Ok(future)
     }
 }
@@ -504,11 +573,14 @@ where
             }
         }
         if !completers.is_empty() {
-            executor.submit_queued(Queued {
-                function: self.name(),
-                args,
-                sink: Box::new(Completers { completers }),
-            })?;
+            executor.submit_queued(
+                Queued {
+                    function: self.name(),
+                    args,
+                    sink: Box::new(Completers { completers }),
+                },
+                self.types(),
+            )?;
         }
         Ok(futures)
     }
@@ -519,19 +591,22 @@ impl Executor for ProcessPoolExecutor {
         let cancelled = {
             let mut state = self.shared.lock();
             state.shutdown = true;
-            let cancelled = if cancel_futures {
+            let mut cancelled = if cancel_futures {
                 std::mem::take(&mut state.queue)
             } else {
                 VecDeque::new()
             };
-            if state.queue.is_empty() {
-                // Idle workers exit now; busy ones when their reader sees them idle.
-                for worker in &mut state.workers {
-                    if worker.in_flight.is_empty() {
-                        worker.stdin = None;
-                    }
-                }
-            }
+            // Requests whose futures were all cancelled (say, by a dropped `map`) will never
+            // run: without them the queue may be empty, and idle workers can exit now. They
+            // are dropped after the lock, with the rest.
+            let (dead, live): (VecDeque<Queued>, VecDeque<Queued>) =
+                std::mem::take(&mut state.queue)
+                    .into_iter()
+                    .partition(|queued| queued.sink.all_cancelled());
+            state.queue = live;
+            cancelled.extend(dead);
+            // Idle workers exit now; busy ones when their reader sees them idle.
+            release_idle_workers(&mut state);
             cancelled
         };
         for queued in cancelled {

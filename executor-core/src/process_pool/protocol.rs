@@ -36,6 +36,29 @@ pub(crate) enum Failure {
     Serialization(String),
 }
 
+/// What a worker writes first, before any frame: proof that the bytes on the pipe come from
+/// [`run_worker_if_child`](super::run_worker_if_child), not from the program's own output.
+/// Anything printed to stdout before that call (a banner, or libtest's "running 1 test" when a
+/// pool is used inside `#[test]`) would otherwise be read as a frame length.
+pub(crate) const GREETING: [u8; 8] = *b"\0ecpool1";
+
+/// Reads the worker's [`GREETING`]: `Ok(true)` once read, `Ok(false)` if the worker's output
+/// ended first (it died: its exit status tells why), and on anything else, what came instead.
+pub(crate) fn expect_greeting(input: &mut impl Read) -> Result<bool, String> {
+    let mut first = [0; GREETING.len()];
+    match input.read_exact(&mut first) {
+        Ok(()) if first == GREETING => Ok(true),
+        Ok(()) => Err(format!(
+            "a worker wrote {:?} to its stdout before `run_worker_if_child` took it over; call \
+             it first thing in `main` (a libtest `#[test]` prints its header first: run a pool \
+             from a test target with `harness = false`, or from a program)",
+            String::from_utf8_lossy(&first)
+        )),
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(error) => Err(format!("could not read a worker's greeting: {error}")),
+    }
+}
+
 /// Appends one framed message to `buffer`.
 pub(crate) fn encode_into<M: Serialize>(message: &M, buffer: &mut Vec<u8>) -> io::Result<()> {
     let body = postcard::to_allocvec(message).map_err(io::Error::other)?;
@@ -77,4 +100,30 @@ pub(crate) fn decode_frame<M: for<'de> Deserialize<'de>>(
     let end = 4 + u32::from_le_bytes(len_bytes) as usize;
     let body = buffer.get(4..end)?;
     Some((postcard::from_bytes(body).map_err(io::Error::other), end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_greeting_is_accepted() {
+        let mut input: &[u8] = &GREETING;
+        assert_eq!(expect_greeting(&mut input), Ok(true));
+    }
+
+    #[test]
+    fn output_ending_before_the_greeting_is_a_death_not_a_protocol_error() {
+        let mut input: &[u8] = b"\0ec";
+        assert_eq!(expect_greeting(&mut input), Ok(false));
+    }
+
+    #[test]
+    fn text_printed_before_the_hook_is_reported_instead_of_read_as_a_length() {
+        // What a pool inside a libtest `#[test]` would read first: the harness's header.
+        let mut input: &[u8] = b"\nrunning 1 test\n";
+        let error = expect_greeting(&mut input).unwrap_err();
+        assert!(error.contains("running"), "{error}");
+        assert!(error.contains("run_worker_if_child"), "{error}");
+    }
 }

@@ -91,6 +91,11 @@ fn run(shared: &Arc<Shared>, id: u64, init: Option<Request>, started: &mpsc::Syn
         }
     };
     let failure = read_results(shared, id, stdout);
+    if failure.is_some() {
+        // The worker may still be alive (it sent something we cannot use): it must not be
+        // waited for while it waits for us. Not reaped yet, so its pid is still ours to kill.
+        let _ = child.kill();
+    }
     let clean = {
         let mut state = shared.lock();
         let Some(worker) = state.workers.iter_mut().find(|w| w.id == id) else {
@@ -121,7 +126,7 @@ fn run(shared: &Arc<Shared>, id: u64, init: Option<Request>, started: &mpsc::Syn
         return;
     }
     let mut sinks: Vec<Box<dyn Sink>> = worker
-        .map(|mut w| w.in_flight.drain(..).map(|(_, sink)| sink).collect())
+        .map(|mut w| w.in_flight.drain(..).map(|r| r.sink).collect())
         .unwrap_or_default();
     if let Some(reason) = state.terminated {
         // `terminate_workers` stopped every worker on purpose: fail what this one was running,
@@ -169,8 +174,12 @@ fn spawn(init: Option<Request>) -> io::Result<(Child, ChildStdin, ChildStdout)> 
         let _ = child.wait();
         return Err(io::Error::other("the worker's pipes were not created"));
     };
-    if let Some(init) = init {
-        protocol::write_message(&mut stdin, &init)?;
+    if let Some(init) = init
+        && let Err(error) = protocol::write_message(&mut stdin, &init)
+    {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(error);
     }
     Ok((child, stdin, stdout))
 }
@@ -179,6 +188,11 @@ fn spawn(init: Option<Request>) -> io::Result<(Child, ChildStdin, ChildStdout)> 
 /// beyond what the end of file shows (an initializer that failed, an unreadable message).
 fn read_results(shared: &Arc<Shared>, id: u64, stdout: ChildStdout) -> Option<String> {
     let mut input = BufReader::with_capacity(64 * 1024, stdout);
+    match protocol::expect_greeting(&mut input) {
+        Ok(true) => {}
+        Ok(false) => return None,
+        Err(failure) => return Some(failure),
+    }
     loop {
         match protocol::read_message::<Response>(&mut input) {
             Ok(Some(Response::Done {
@@ -191,7 +205,7 @@ fn read_results(shared: &Arc<Shared>, id: u64, stdout: ChildStdout) -> Option<St
                     let index = state.workers.iter().position(|w| w.id == id)?;
                     let worker = &mut state.workers[index];
                     let sink = match worker.in_flight.pop_front() {
-                        Some((expected, sink)) if expected == request => sink,
+                        Some(expected) if expected.id == request => expected.sink,
                         _ => {
                             return Some(format!(
                                 "worker {} answered an unknown request",
@@ -199,14 +213,10 @@ fn read_results(shared: &Arc<Shared>, id: u64, stdout: ChildStdout) -> Option<St
                             ));
                         }
                     };
-                    if state.shutdown
-                        && state.queue.is_empty()
-                        && state.workers[index].in_flight.is_empty()
-                    {
-                        state.workers[index].stdin = None;
-                    }
-                    // Errors here mean a replacement could not start; the queue keeps the
-                    // requests for the workers still running.
+                    // Feeds this worker (and the others) from the queue; after shutdown, once
+                    // the queue is empty, closes the pipes of the idle ones. Errors here mean
+                    // a replacement could not start; the queue keeps the requests for the
+                    // workers still running.
                     let _ = shared.dispatch(&mut state, true);
                     sink
                 };

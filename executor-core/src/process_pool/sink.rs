@@ -1,11 +1,13 @@
 //! The parent's side of one request: the completers of its futures (one for `submit`, one per
 //! item for a `map` chunk), kept in the pool until the worker answers, fails, or is cancelled.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use serde::de::DeserializeOwned;
 
 use super::function::serialization_error;
 use super::protocol::{Failure, Outcome};
-use crate::errors::TaskError;
+use crate::errors::{TaskError, panic_message};
 use crate::implementer::Completer;
 
 /// What the pool can do with a request's futures without knowing their result type.
@@ -19,6 +21,27 @@ pub(crate) trait Sink: Send {
     fn fail(self: Box<Self>, error: TaskError);
     /// Cancels every future (`shutdown(cancel_futures = true)`).
     fn cancel(self: Box<Self>);
+    /// Every future of the request was cancelled: nobody waits for it to run.
+    fn all_cancelled(&self) -> bool;
+}
+
+/// Decodes one result. `R`'s `Deserialize` is user code and may panic: that fails this future
+/// like a panicking task, instead of killing the reader thread, which would leave the worker's
+/// other futures waiting forever.
+fn decode<R: DeserializeOwned>(bytes: &[u8]) -> Result<R, TaskError> {
+    match catch_unwind(AssertUnwindSafe(|| postcard::from_bytes::<R>(bytes))) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(serialization_error(format!(
+            "could not decode a result sent by the worker: {error}"
+        ))),
+        Err(payload) => Err(TaskError::Panicked {
+            message: format!(
+                "decoding the result panicked: {}",
+                panic_message(payload.as_ref())
+            )
+            .into(),
+        }),
+    }
 }
 
 pub(crate) struct Completers<R> {
@@ -48,11 +71,9 @@ impl<R: DeserializeOwned + Send + 'static> Sink for Completers<R> {
         // A missing result (a worker bug) leaves its completer to fail with `Abandoned`.
         for (completer, outcome) in self.completers.into_iter().zip(results) {
             let outcome = match outcome {
-                Ok(bytes) => match postcard::from_bytes::<R>(&bytes) {
+                Ok(bytes) => match decode::<R>(&bytes) {
                     Ok(value) => completer.set_result(value),
-                    Err(error) => completer.set_exception(serialization_error(format!(
-                        "could not decode a result sent by the worker: {error}"
-                    ))),
+                    Err(error) => completer.set_exception(error),
                 },
                 Err(Failure::Panicked(message)) => completer.set_exception(TaskError::Panicked {
                     message: message.into(),
@@ -79,5 +100,11 @@ impl<R: DeserializeOwned + Send + 'static> Sink for Completers<R> {
         for completer in self.completers {
             completer.future().cancel();
         }
+    }
+
+    fn all_cancelled(&self) -> bool {
+        self.completers
+            .iter()
+            .all(|completer| completer.future().cancelled())
     }
 }

@@ -67,6 +67,8 @@ pub fn run_worker_if_child(functions: &'static [&'static dyn RemoteFunction]) {
 fn serve(parent: i32) -> io::Result<()> {
     die_with_parent(parent);
     let (mut input, mut output) = take_pipes()?;
+    // Still blocking here, and the pipe is empty: the write goes through at once.
+    output.write_all(&protocol::GREETING)?;
     // A task's panic is reported to the parent as its future's error; printing it here too
     // would only be noise on the terminal.
     std::panic::set_hook(Box::new(|_| {}));
@@ -74,7 +76,7 @@ fn serve(parent: i32) -> io::Result<()> {
     set_nonblocking(&output)?;
 
     let mut inbox: Vec<u8> = Vec::new();
-    let mut outbox: Vec<u8> = Vec::new();
+    let mut outbox = Outbox::default();
     let mut input_open = true;
     let mut chunk = vec![0; 64 * 1024];
     loop {
@@ -84,7 +86,7 @@ fn serve(parent: i32) -> io::Result<()> {
         match protocol::decode_frame::<Request>(&inbox) {
             Some((request, len)) => {
                 inbox.drain(..len);
-                if handle(request?, &mut outbox)? == Flow::Stop {
+                if handle(request?, &mut outbox.bytes)? == Flow::Stop {
                     flush_blocking(&mut output, &mut outbox)?;
                     return Ok(());
                 }
@@ -168,24 +170,41 @@ fn drain_input(input: &mut File, inbox: &mut Vec<u8>, chunk: &mut [u8]) -> io::R
     }
 }
 
+/// Encoded results waiting for room in the pipe, and how many of their bytes are already sent.
+///
+/// The sent part stays in the buffer until everything is out: removing it after each partial
+/// write would move the rest every time, and a 64 MB result (written 64 KiB at a time) took
+/// seconds of copying that way.
+#[derive(Default)]
+struct Outbox {
+    bytes: Vec<u8>,
+    sent: usize,
+}
+
+impl Outbox {
+    fn is_empty(&self) -> bool {
+        self.sent == self.bytes.len()
+    }
+}
+
 /// Writes as much of `outbox` as the pipe takes without blocking.
-fn flush_some(output: &mut File, outbox: &mut Vec<u8>) -> io::Result<()> {
+fn flush_some(output: &mut File, outbox: &mut Outbox) -> io::Result<()> {
     while !outbox.is_empty() {
-        match output.write(outbox) {
-            Ok(n) => {
-                outbox.drain(..n);
-            }
+        match output.write(&outbox.bytes[outbox.sent..]) {
+            Ok(n) => outbox.sent += n,
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => return Ok(()),
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
         }
     }
+    outbox.bytes.clear();
+    outbox.sent = 0;
     Ok(())
 }
 
 /// Writes all of `outbox`, sleeping in `poll` while the pipe is full (used only at exit, when
 /// there is nothing left to read).
-fn flush_blocking(output: &mut File, outbox: &mut Vec<u8>) -> io::Result<()> {
+fn flush_blocking(output: &mut File, outbox: &mut Outbox) -> io::Result<()> {
     while !outbox.is_empty() {
         flush_some(output, outbox)?;
         if !outbox.is_empty() {
