@@ -72,7 +72,8 @@ pub struct Args {
     pub server: Option<String>,
 
     /// Also draw a timeline of the last round, one bar per download (default FILE: OUT/timeline.svg).
-    #[arg(long, value_name = "FILE.svg", num_args = 0..=1)]
+    /// FILE must end in .svg, so that in `--timeline BR CN` BR is read as a code, not as FILE.
+    #[arg(long, value_name = "FILE.svg", num_args = 0..=1, value_parser = svg_path)]
     pub timeline: Option<Option<PathBuf>>,
 
     /// Instead of the race, time the concurrent styles at -m 1, 2, 5 ... 1000 and draw OUT/sweep.svg.
@@ -138,11 +139,37 @@ fn probability(text: &str) -> Result<f64, String> {
     }
 }
 
-fn http_url(text: &str) -> Result<String, String> {
-    let lower = text.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        Ok(text.trim_end_matches('/').to_owned())
+/// A chart's file name. The `.svg` rule is what keeps `--timeline BR CN` from writing the chart
+/// to a file named `BR`: an optional value takes the next word, whatever it is.
+fn svg_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    if path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("svg"))
+    {
+        Ok(path)
     } else {
-        Err("must be an http:// or https:// base URL".to_owned())
+        Err(concat!(
+            "must be a file name ending in .svg ",
+            "(put codes before --timeline, or write --timeline=FILE.svg)"
+        )
+        .to_owned())
+    }
+}
+
+/// An `http(s)://` base URL that names a host, read by the `url` crate (the rule the flags2
+/// programs' `-s` applies): `http://` alone would pass a prefix test and then fail every download.
+fn http_url(text: &str) -> Result<String, String> {
+    match url::Url::parse(text) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|host| !host.is_empty()) =>
+        {
+            Ok(text.trim_end_matches('/').to_owned())
+        }
+        _ => Err(
+            "must be an http:// or https:// base URL with a host, like http://127.0.0.1:8001/flags"
+                .to_owned(),
+        ),
     }
 }

@@ -181,11 +181,14 @@ fn usage_errors_exit_with_status_2() {
         &["-m", "0"][..],
         &["--rounds", "0"],
         &["--server", "ftp://x"],
+        &["--server", "http://"],
+        &["--server", "http://:8001/flags"],
         &["--error-rate", "2"],
         &["--delay", "fast"],
         &["--sweep", "--timeline"],
         &["--server", "http://127.0.0.1:9/flags", "--timeline"],
         &["-a", "BR"],
+        &["--timeline", "BR", "CN"],
         &["1X"],
     ] {
         Command::cargo_bin("race")

@@ -75,11 +75,26 @@ mod tests {
     use executor_core::implementer::{Completer, new_future};
     use std::sync::mpsc;
     use std::thread;
+    use std::time::Duration;
 
     type Outcome = Result<String, DownloadError>;
 
+    /// How long the driver waits for a finished future to be reported before it carries on.
+    /// A right answer reports within microseconds; the limit only rescues an answer that waits
+    /// on the futures in slice order (see `complete_in_order`).
+    const REPORT_PATIENCE: Duration = Duration::from_secs(3);
+
     /// Completes the futures one at a time in `order`, waiting after each until the function
     /// under test has reported it: that makes the completion order certain, with no sleeps.
+    ///
+    /// An answer that loops over the slice blocks on `futures[0]`, which this driver finishes
+    /// only after the report of `futures[2]`: waiting forever would deadlock the test. So the
+    /// driver waits at most `REPORT_PATIENCE`, then finishes the next future anyway; the wrong
+    /// answer then reports in slice order and the assertion names the mistake. The limit does
+    /// not endanger a right answer: once `as_completed` has started watching, it yields futures
+    /// in the order they finished, so a report that comes late still comes in the right order.
+    /// (Only a test thread frozen for the whole `REPORT_PATIENCE` between starting this driver
+    /// and calling `as_completed`, a few lines apart, could see two futures already done.)
     fn complete_in_order(
         completers: Vec<Completer<Outcome>>,
         order: Vec<usize>,
@@ -96,7 +111,8 @@ mod tests {
                 } else {
                     completer.set_result(Ok(format!("C{index}"))).unwrap();
                 }
-                acks.recv().unwrap();
+                // A timeout is not a failure here: the order of the lines decides.
+                let _ = acks.recv_timeout(REPORT_PATIENCE);
             }
         })
     }
@@ -109,7 +125,8 @@ mod tests {
         let mut lines = Vec::new();
         let tally = report_as_completed(&futures, |line| {
             lines.push(line);
-            ack.send(()).unwrap();
+            // The driver stops listening after the last future; a late report is still fine.
+            let _ = ack.send(());
         });
         driver.join().unwrap();
         assert_eq!(
@@ -118,7 +135,10 @@ mod tests {
                 "[1/3] C2 saved",
                 "[2/3] C0 saved",
                 "[3/3] failed: HTTP error 418 - I'm a teapot: http://x/flags/cd/cd.gif",
-            ]
+            ],
+            "the futures finished in the order 2, 0, 1 and must be reported in that order; \
+             lines in slice order (C0 first) mean the loop waited on each future in turn \
+             instead of taking them from `as_completed`"
         );
         assert_eq!(
             tally,

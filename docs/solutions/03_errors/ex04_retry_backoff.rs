@@ -68,14 +68,16 @@ fn main() -> anyhow::Result<()> {
         max_delay: Duration::from_secs(1),
         max_attempts: 4,
     };
-    for cc in ["BR", "CD", "CN", "IN", "US"] {
+    // With seed 2026 the ERROR server fails ET twice, FR once and the others never: a mix
+    // that shows a retry at work (ET on try 3, FR on try 2) between flags that arrive at once.
+    for cc in ["BR", "CN", "ET", "FR", "US"] {
         let mut tries = 0;
         let outcome = retry(&policy, std::thread::sleep, || {
             tries += 1;
             flags_sequential::get_flag(&agent, &server.base_url(), cc)
         });
         match outcome {
-            Ok(image) => println!("{cc}: {} bytes after {tries} tries", image.len()),
+            Ok(image) => println!("{cc}: {} bytes, on try {tries}", image.len()),
             Err(error) => println!("{cc}: gave up after {tries} tries: {error}"),
         }
     }

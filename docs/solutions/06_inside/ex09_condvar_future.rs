@@ -95,10 +95,29 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc::{self, RecvTimeoutError};
     use std::sync::{Arc, Barrier};
     use std::thread;
+    use std::time::Instant;
 
-    const LONG: Option<Duration> = Some(Duration::from_secs(10));
+    /// How long the waiters in these tests are willing to wait. A thread woken by `set_result`
+    /// returns within microseconds, so one that took this long was woken by its own timeout.
+    const WAITER_TIMEOUT: Duration = Duration::from_secs(10);
+    const LONG: Option<Duration> = Some(WAITER_TIMEOUT);
+
+    /// How many times the spurious wake-up tests wake the waiter before setting the value, and
+    /// how long they leave it between two wake-ups (half a second in all).
+    const FALSE_ALARMS: u32 = 100;
+    const BETWEEN_FALSE_ALARMS: Duration = Duration::from_millis(5);
+
+    /// Wakes every thread waiting on `ready`, whether or not a value is there: with no value
+    /// it is the spurious wake-up the `Condvar` documentation warns about, made to order.
+    /// Notifying under the lock makes it land: a waiter is then either asleep in `wait` (and
+    /// wakes) or has not looked at the slot yet (and needs no waking).
+    fn notify_waiters<T: Clone>(future: &MiniFuture<T>) {
+        let _slot = future.lock();
+        future.ready.notify_all();
+    }
 
     #[test]
     fn set_then_read() {
@@ -146,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn every_waiter_is_woken() {
+    fn every_waiter_is_woken_by_set_result() {
         let future = Arc::new(MiniFuture::new());
         let barrier = Arc::new(Barrier::new(5));
         let waiters: Vec<_> = (0..4)
@@ -154,14 +173,79 @@ mod tests {
                 let (future, barrier) = (Arc::clone(&future), Arc::clone(&barrier));
                 thread::spawn(move || {
                     barrier.wait();
-                    future.result(LONG)
+                    let started = Instant::now();
+                    let value = future.result(LONG);
+                    (value, started.elapsed())
                 })
             })
             .collect();
         barrier.wait();
+        // Nothing can tell this thread that the waiters are asleep inside `wait`, so give
+        // them a moment to get there. A waiter that is late simply finds the value (no harm
+        // done); the test needs only two of the four asleep to expose a `notify_one`.
+        thread::sleep(Duration::from_millis(100));
         future.set_result(7u32).unwrap();
+        let mut overslept = 0;
         for waiter in waiters {
-            assert_eq!(waiter.join().unwrap(), Some(7), "a waiter was left asleep");
+            let (value, waited) = waiter.join().unwrap();
+            assert_eq!(value, Some(7), "a waiter returned without the value");
+            // `wait_timeout_while` re-checks the slot when the timeout ends, so a waiter that
+            // `set_result` left asleep still gets the value, 10 s late: only the time shows it.
+            if waited >= WAITER_TIMEOUT {
+                overslept += 1;
+            }
         }
+        assert_eq!(
+            overslept, 0,
+            "{overslept} of the 4 waiting threads slept through set_result and found the value \
+             only when their own timeout ran out: set_result must wake every waiter \
+             (notify_all; notify_one wakes just one)"
+        );
+    }
+
+    /// Wakes a thread waiting in `result(timeout)` again and again with no value set, then sets
+    /// one: `result` must sleep through the false alarms and return the value.
+    fn sleeps_through_wake_ups_without_a_value(timeout: Option<Duration>) {
+        let future = Arc::new(MiniFuture::new());
+        let barrier = Arc::new(Barrier::new(2));
+        let (returned, has_returned) = mpsc::channel();
+        let waiter = thread::spawn({
+            let (future, barrier) = (Arc::clone(&future), Arc::clone(&barrier));
+            move || {
+                barrier.wait();
+                let value = future.result(timeout);
+                let _ = returned.send(());
+                value
+            }
+        });
+        barrier.wait();
+        for _ in 0..FALSE_ALARMS {
+            notify_waiters(&future);
+            // Anything but a timeout means the waiter is gone: returned (or panicked) early.
+            if has_returned.recv_timeout(BETWEEN_FALSE_ALARMS) != Err(RecvTimeoutError::Timeout) {
+                let early = waiter.join().unwrap();
+                panic!(
+                    "result({timeout:?}) returned {early:?} before any value was set, after a \
+                     wake-up with nothing in the slot: a condition variable can wake a thread \
+                     for no reason, so check the slot again after every wake-up (a loop, or \
+                     wait_while)"
+                );
+            }
+        }
+        future.set_result("BR").unwrap();
+        // `set_result` should have woken the waiter already. This extra wake-up keeps a
+        // `set_result` that forgets to notify from hanging here; the test above catches it.
+        notify_waiters(&future);
+        assert_eq!(waiter.join().unwrap(), Some("BR"));
+    }
+
+    #[test]
+    fn result_without_timeout_sleeps_through_spurious_wake_ups() {
+        sleeps_through_wake_ups_without_a_value(None);
+    }
+
+    #[test]
+    fn result_with_timeout_sleeps_through_spurious_wake_ups() {
+        sleeps_through_wake_ups_without_a_value(LONG);
     }
 }
