@@ -128,7 +128,9 @@ pub async fn supervisor(job: &Job) -> anyhow::Result<usize> {
     let codes = job.sorted_codes();
     let to_do = codes.iter().map(|cc| download_one(&client, job, cc));
     let results = join_all(to_do).await;
-    // As with `gather`, every download runs to the end; the first error (if any) is reported.
+    // `join_all` waits for every download, then the first error (if any) is reported. `gather`
+    // differs here: it raises the first exception at once, and `asyncio.run` then cancels the
+    // downloads still running.
     let saved = results.into_iter().collect::<Result<Vec<()>, _>>()?;
     Ok(saved.len())
 }

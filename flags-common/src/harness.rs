@@ -82,17 +82,20 @@ pub fn main(download_many: impl FnOnce(&Job) -> anyhow::Result<usize>) -> ExitCo
             return ExitCode::FAILURE;
         }
     };
-    println!("Downloading from the {site}");
+    say(&format!("Downloading from the {site}"));
     let job = Job::pop20(site.base_url());
 
     let t0 = Instant::now();
     let outcome = download_many(&job);
     let elapsed = t0.elapsed();
     // The strategies print codes on one line without a newline; end it before anything else.
-    println!();
+    say("");
     match outcome {
         Ok(count) => {
-            println!("{count} downloads in {:.2}s", elapsed.as_secs_f64());
+            say(&format!(
+                "{count} downloads in {:.2}s",
+                elapsed.as_secs_f64()
+            ));
             ExitCode::SUCCESS
         }
         Err(err) => {
@@ -102,6 +105,12 @@ pub fn main(download_many: impl FnOnce(&Job) -> anyhow::Result<usize>) -> ExitCo
     }
 }
 // ANCHOR_END: main
+
+/// Prints one line on stdout. A closed stdout (`| head`) must not end the program with a
+/// panic: `println!` panics on a broken pipe, so the error is ignored here instead.
+pub fn say(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
 
 /// Parses the command line, naming the program after the binary that runs (not this library).
 fn parse_args() -> Result<Args, clap::Error> {

@@ -99,6 +99,7 @@ impl FromStr for ServerChoice {
     /// assert_eq!("delay".parse::<ServerChoice>()?, ServerChoice::BuiltIn(Profile::Delay));
     /// assert!("ftp://x".parse::<ServerChoice>().is_err());
     /// assert!("http://".parse::<ServerChoice>().is_err());
+    /// assert!("http://127.0.0.1:8001/flags?x=1".parse::<ServerChoice>().is_err());
     /// assert!("http://127.0.0.1:8001/flags".parse::<ServerChoice>().is_ok());
     /// # Ok::<(), flags_common::site::UnknownServer>(())
     /// ```
@@ -110,7 +111,7 @@ impl FromStr for ServerChoice {
             "ERROR" => ServerChoice::BuiltIn(Profile::Error),
             "REMOTE" => ServerChoice::Url(REMOTE_BASE_URL.to_owned()),
             upper if upper.starts_with("HTTP://") || upper.starts_with("HTTPS://") => {
-                if !has_host(s) {
+                if !is_base_url(s) {
                     return Err(UnknownServer(s.to_owned()));
                 }
                 ServerChoice::Url(s.trim_end_matches('/').to_owned())
@@ -121,10 +122,15 @@ impl FromStr for ServerChoice {
     }
 }
 
-/// Whether an `http(s)://` URL names a host (`http://` alone names none), read by the `url`
-/// crate, which follows the rules browsers and reqwest use.
-fn has_host(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|url| url.host_str().is_some_and(|host| !host.is_empty()))
+/// Whether an `http(s)://` URL can be a base URL: it names a host (`http://` alone names none),
+/// and has no `?query` or `#fragment`, which the flag paths appended to it would land inside.
+/// Read by the `url` crate, which follows the rules browsers and reqwest use.
+fn is_base_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|url| {
+        url.host_str().is_some_and(|host| !host.is_empty())
+            && url.query().is_none()
+            && url.fragment().is_none()
+    })
 }
 
 /// A flag site ready to download from. When it is the built-in server, the server runs for as

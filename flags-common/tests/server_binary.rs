@@ -145,3 +145,66 @@ fn a_port_in_use_is_a_clear_error() {
                 .and(predicate::str::contains("panicked").not()),
         );
 }
+
+/// A client that sent half a request and stalls keeps a graceful stop waiting for it; a second
+/// Ctrl-C must quit anyway.
+///
+/// The stall holds the server only once the server has read those bytes, which nothing here
+/// can observe: a run where the first Ctrl-C stops the server at once (it had not read them
+/// yet) tests nothing, and is tried again with a fresh server.
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_quits_while_a_client_stalls() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    let send_ctrl_c = |pid: u32| {
+        Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .expect("run kill")
+            .success()
+    };
+    for _attempt in 0..5 {
+        let mut server = Running::start(&["0", "-q"]);
+        let mut stalled = std::net::TcpStream::connect(server.addr).expect("connect");
+        stalled
+            .write_all(b"GET /flags/cn/cn.gif HTTP/1.1\r\n")
+            .expect("send half a request");
+        std::thread::sleep(Duration::from_millis(100)); // usually enough for the server to read it
+        let pid = server.child.id();
+        let mut stderr = BufReader::new(server.child.stderr.take().expect("piped stderr"));
+        assert!(send_ctrl_c(pid));
+        let mut line = String::new();
+        while !line.contains("stopping") {
+            line.clear();
+            assert!(
+                stderr.read_line(&mut line).expect("read stderr") > 0,
+                "flags-server ended without saying it was stopping"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        if let Some(status) = server.child.try_wait().expect("poll flags-server") {
+            assert!(status.success(), "{status}");
+            continue; // the stall did not hold this time
+        }
+        assert!(send_ctrl_c(pid));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = server.child.try_wait().expect("poll flags-server") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the second Ctrl-C did not stop flags-server"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "{status}");
+        let mut rest = String::new();
+        stderr.read_to_string(&mut rest).expect("read stderr");
+        assert!(rest.contains("quitting without waiting"), "{rest}");
+        return;
+    }
+    panic!("in five tries, a stalled client never held up a graceful stop");
+}

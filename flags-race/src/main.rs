@@ -56,6 +56,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use flags_common::harness::say;
 use flags_common::server::Delay;
 
 use crate::charts::{Panel, SweepLine};
@@ -111,7 +112,7 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
     // The floor needs the delay, known only for our own server.
     let delay = args.server.is_none().then_some(args.delay);
     let header = header(args, codes.len(), delay);
-    println!("{header}");
+    say(&header.to_string());
     if args.sweep {
         sweep(args, codes, &mut site, delay, &header)
     } else {
@@ -162,7 +163,7 @@ fn race_table(
         }
     }
     let table = table::render(&table::rows(&runs, codes.len(), delay), codes.len());
-    print!("{table}");
+    say(table.trim_end_matches('\n'));
     write(&args.out.join("race.txt"), &format!("{header}\n{table}"))?;
     if let Some(file) = &args.timeline {
         let path = file
@@ -186,7 +187,7 @@ fn race_table(
             .collect();
         let title = format!("Timeline of the last round, {}", short(header));
         charts::timeline(&path, &title, &panels)?;
-        println!("wrote {}", path.display());
+        say(&format!("wrote {}", path.display()));
     }
     Ok(())
 }
@@ -215,7 +216,7 @@ fn sweep(
     }
     let rows = table::rows(&runs, n, delay);
     let table = table::render(&rows, n);
-    print!("{table}");
+    say(table.trim_end_matches('\n'));
     write(&args.out.join("sweep.txt"), &format!("{header}\n{table}"))?;
     anyhow::ensure!(
         rows.iter().all(|row| row.complete),
@@ -243,7 +244,7 @@ fn sweep(
     let path = args.out.join("sweep.svg");
     let title = format!("Time against concurrency, {}", short(header));
     charts::sweep(&path, &title, &lines, sequential, &floor)?;
-    println!("wrote {}", path.display());
+    say(&format!("wrote {}", path.display()));
     Ok(())
 }
 
@@ -257,6 +258,6 @@ fn short(header: &str) -> &str {
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text)
         .map_err(|err| anyhow::anyhow!("could not write {}: {err}", path.display()))?;
-    println!("wrote {}", PathBuf::from(path).display());
+    say(&format!("wrote {}", PathBuf::from(path).display()));
     Ok(())
 }

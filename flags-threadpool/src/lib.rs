@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use executor_core::{Executor, Future, ThreadPoolExecutor, as_completed};
 use flags_common::download::{DownloadError, REQUEST_TIMEOUT};
-use flags_common::harness::{Job, show_progress};
+use flags_common::harness::{Job, say, show_progress};
 use flags_sequential::http_agent;
 
 // ANCHOR: download_one
@@ -75,7 +75,7 @@ pub fn download_many_futures(job: &Job) -> anyhow::Result<usize> {
         let (agent, job) = (agent.clone(), Arc::clone(&shared_job));
         let label = cc.clone();
         let future = executor.submit(move || download_one(&agent, &job, cc))?;
-        println!("Scheduled for {label}: {future}");
+        say(&format!("Scheduled for {label}: {future}"));
         to_do.push(future);
     }
     let mut count = 0;
@@ -83,7 +83,7 @@ pub fn download_many_futures(job: &Job) -> anyhow::Result<usize> {
         let future = future?;
         // `result` lends the value (`&T`): the future keeps it, so it can still be printed.
         match future.result(None)? {
-            Ok(cc) => println!("{future} result: {cc:?}"),
+            Ok(cc) => say(&format!("{future} result: {cc:?}")),
             Err(err) => anyhow::bail!("{err}"),
         }
         count += 1;

@@ -37,7 +37,8 @@ struct Args {
     #[arg(short, long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
 
-    /// Serve this flags tree (the folder holding flags/, or flags/ itself) instead of the built-in flags
+    /// Serve this flags tree (the folder holding flags/, or flags/ itself) instead of the built-in
+    /// flags; everything in it is served, hidden files and symbolic links included
     #[arg(short, long, value_name = "DIR", value_parser = existing_directory)]
     directory: Option<PathBuf>,
 
@@ -120,6 +121,10 @@ async fn run(config: ServerConfig) -> Result<(), String> {
         .local_addr()
         .map_err(|error| format!("cannot read the listening address: {error}"))?;
 
+    // Listening for Ctrl-C starts before the first line is out: a script that reads the port
+    // and interrupts at once must find the handler in place.
+    let mut interrupts = Interrupts::listen();
+
     // Scripts read this first line to learn the port (useful with port 0), so flush it now:
     // stdout is block-buffered when it is a pipe.
     let mut stdout = std::io::stdout();
@@ -127,15 +132,59 @@ async fn run(config: ServerConfig) -> Result<(), String> {
     let _ = stdout.flush();
     eprintln!("flags-server: {}; Ctrl-C stops", describe(&config));
 
-    server::serve(listener, config, async {
-        // If the Ctrl-C handler cannot be installed, run until killed rather than stop at once.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+    // One listener counts the interrupts: the first starts a graceful stop, the second quits.
+    let (first_tx, first_rx) = tokio::sync::oneshot::channel::<()>();
+    let quit_now = async move {
+        interrupts.next().await;
+        let _ = first_tx.send(());
+        interrupts.next().await;
+    };
+    let graceful = server::serve(listener, config, async {
+        let _ = first_rx.await;
+        eprintln!("flags-server: stopping after the requests in flight (Ctrl-C again to quit now)");
+    });
+    tokio::select! {
+        served = graceful => served.map_err(|error| error.to_string()),
+        // A graceful stop waits for every connection with a request under way, and a client
+        // that sent half a request and stalls would keep it waiting forever: a second Ctrl-C
+        // quits at once, as `http.server` does on its first.
+        () = quit_now => {
+            eprintln!("flags-server: quitting without waiting");
+            Ok(())
         }
-        eprintln!("flags-server: stopping after the requests in flight");
-    })
-    .await
-    .map_err(|error| error.to_string())
+    }
+}
+
+/// Ctrl-C presses, counted by one listener so that none is missed between two waits. If no
+/// handler can be installed, no Ctrl-C ever arrives: the server runs until killed rather than
+/// stop at once.
+struct Interrupts {
+    #[cfg(unix)]
+    signals: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    fn listen() -> Interrupts {
+        Interrupts {
+            #[cfg(unix)]
+            signals: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        }
+    }
+
+    /// Completes at the next Ctrl-C.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some(signals) = &mut self.signals
+            && signals.recv().await.is_some()
+        {
+            return;
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_ok() {
+            return;
+        }
+        std::future::pending().await
+    }
 }
 
 fn describe(config: &ServerConfig) -> String {

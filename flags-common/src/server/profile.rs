@@ -59,10 +59,13 @@ pub(crate) struct Profile {
     delay: Delay,
     error_rate: f64,
     seed: u64,
-    /// Visits per path so far. This is a `std::sync::Mutex`, not `tokio::sync::Mutex`: it is held
-    /// for one hash-map lookup and never across an `.await`, so it cannot stall the runtime, and
-    /// a std mutex is cheaper. Tokio's mutex exists for locks that must stay held while waiting.
-    visits: Mutex<HashMap<String, u64>>,
+    /// Visits so far, per path, keyed by the path's 64-bit hash (the one the dice use) rather
+    /// than the path itself: a client inventing long paths would otherwise fill memory (the cap
+    /// below bounds entries, and a path can be 64 KB). This is a `std::sync::Mutex`, not
+    /// `tokio::sync::Mutex`: it is held for one hash-map lookup and never across an `.await`, so
+    /// it cannot stall the runtime, and a std mutex is cheaper. Tokio's mutex exists for locks
+    /// that must stay held while waiting.
+    visits: Mutex<HashMap<u64, u64>>,
 }
 
 impl Profile {
@@ -83,8 +86,9 @@ impl Profile {
 
     /// Decides the delay and fate of the next request for `path`.
     pub(crate) fn outcome(&self, path: &str) -> Outcome {
-        let visit = self.next_visit(path);
-        let mut dice = dice_for(self.seed, path, visit);
+        let path_hash = fnv1a(path.as_bytes());
+        let visit = self.next_visit(path_hash);
+        let mut dice = dice_for(self.seed, path_hash, visit);
         // Always roll, even at error rate 0, so the delay stream does not depend on the rate.
         let roll: f64 = dice.random(); // in [0, 1): rate 0 never fires, rate 1 always does
         let teapot = roll < self.error_rate;
@@ -92,17 +96,17 @@ impl Profile {
         Outcome { delay, teapot }
     }
 
-    fn next_visit(&self, path: &str) -> u64 {
+    fn next_visit(&self, path_hash: u64) -> u64 {
         // A panic while holding this lock cannot leave the map half-updated (the only writes are
         // an insert and an increment), so a poisoned lock is safe to keep using.
         let mut visits = self.visits.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(count) = visits.get_mut(path) {
+        if let Some(count) = visits.get_mut(&path_hash) {
             let visit = *count;
             *count += 1;
             visit
         } else {
             if visits.len() < MAX_TRACKED_PATHS {
-                visits.insert(path.to_owned(), 1);
+                visits.insert(path_hash, 1);
             }
             0
         }
@@ -110,10 +114,10 @@ impl Profile {
 }
 
 /// A generator keyed by everything that identifies the request (see the module docs).
-fn dice_for(seed: u64, path: &str, visit: u64) -> ChaCha12Rng {
+fn dice_for(seed: u64, path_hash: u64, visit: u64) -> ChaCha12Rng {
     let mut key = [0u8; 32];
     key[0..8].copy_from_slice(&seed.to_le_bytes());
-    key[8..16].copy_from_slice(&fnv1a(path.as_bytes()).to_le_bytes());
+    key[8..16].copy_from_slice(&path_hash.to_le_bytes());
     key[16..24].copy_from_slice(&visit.to_le_bytes());
     ChaCha12Rng::from_seed(key)
 }

@@ -90,6 +90,11 @@ async fn not_found() -> Response {
 /// `dir` is a document root, like the folder `slow_server.py` runs in: `/flags/cn/cn.gif` is
 /// `dir/flags/cn/cn.gif`. For convenience, a `dir` that has no `flags/` folder but does hold
 /// country folders (`cn/`, `br/`, ...) is taken to be the `flags` folder itself.
+///
+/// Request paths cannot leave `dir` (`..`, encoded or not, is refused), but what is *in* `dir`
+/// is served as it is: hidden files, and symbolic links wherever they point, as
+/// `slow_server.py`'s `http.server` does. Point `--directory` at a folder you are happy to
+/// publish in full.
 pub(crate) fn directory_tree(dir: &Path) -> Router {
     match flags_folder_in(dir) {
         // ServeDir answers every path itself, 404 included.

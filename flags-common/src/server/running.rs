@@ -177,8 +177,9 @@ impl FlagServer {
         base_url(self.addr)
     }
 
-    /// Stops the server: no new connections, requests in flight finish (delays included), then
-    /// the thread is joined. Dropping the server does the same.
+    /// Stops the server: no new connections, requests in flight are answered (their injected
+    /// delays cut short, see [`serve`]), then the thread is joined. Dropping the server does the
+    /// same.
     pub fn shutdown(self) {
         drop(self);
     }
