@@ -178,14 +178,6 @@ pub(crate) struct InFlight {
 /// A write within it never blocks, whatever the worker is doing.
 const PIPE_BUDGET: usize = 4096;
 
-impl WorkerSlot {
-    /// The most bytes that may still sit unread in this worker's pipe: every request written
-    /// after the one it is running (that one it has read whole, or is reading now).
-    fn unread_bound(&self) -> usize {
-        self.in_flight.iter().skip(1).map(|r| r.bytes).sum()
-    }
-}
-
 impl Shared {
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // No user code runs under this lock, so it is never poisoned by a task; recover anyway.
@@ -242,15 +234,12 @@ impl Shared {
             let Some(next) = state.queue.front() else {
                 break;
             };
-            // The first request of an idle worker may be of any size: the worker is waiting
-            // for it, reading. Behind another, a request must fit in what the pipe surely holds.
-            let busy = !worker.in_flight.is_empty() || !written.is_empty();
-            let unread = worker.unread_bound()
-                + written
-                    .iter()
-                    .skip(usize::from(worker.in_flight.is_empty()))
-                    .map(|r| r.bytes)
-                    .sum::<usize>();
+            // The oldest request the worker holds is the one it runs (read whole) or is reading,
+            // so the first request of an idle worker may be of any size. Every later one may
+            // sit unread in the pipe, and together they must fit in what it surely holds.
+            let mut held = worker.in_flight.iter().chain(&written);
+            let busy = held.next().is_some();
+            let unread: usize = held.map(|request| request.bytes).sum();
             if busy && unread + next.frame_bound() > PIPE_BUDGET {
                 break;
             }
