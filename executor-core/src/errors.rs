@@ -24,7 +24,7 @@ use std::time::Duration;
 /// let pool = ThreadPoolExecutor::new(1)?;
 /// let future = pool.submit(|| -> u32 { panic!("no flag for XX") })?;
 /// match future.result(None) {
-///     Err(FutureError::Failed(TaskError::Panicked { message })) => {
+///     Err(FutureError::Failed(TaskError::Panicked { message, .. })) => {
 ///         assert_eq!(&*message, "no flag for XX");
 ///     }
 ///     other => panic!("expected a panic, got {other:?}"),
@@ -36,10 +36,14 @@ use std::time::Duration;
 pub enum TaskError {
     /// The task panicked. The panic was caught in the worker, which lives on; `message` is the
     /// panic's payload when it was a string (as from `panic!("...")`).
-    #[error("the task panicked: {message}")]
+    #[error("the task panicked{}: {message}", at(.location))]
     Panicked {
         /// The panic message.
         message: Arc<str>,
+        /// Where the panic happened (`file:line:column`), when the executor knows it. A process
+        /// pool sends it from the worker, as CPython attaches the remote traceback to the
+        /// exception; in this process, Rust's panic hook has already printed it.
+        location: Option<Arc<str>>,
     },
     /// The pool could not run the task because a worker's initializer failed (Python's
     /// `BrokenThreadPool`).
@@ -111,6 +115,7 @@ impl TaskError {
     pub fn from_panic(payload: &(dyn Any + Send)) -> Self {
         TaskError::Panicked {
             message: panic_message(payload).into(),
+            location: None,
         }
     }
 
@@ -133,6 +138,14 @@ impl TaskError {
             TaskError::Raised { type_name, .. } => short_type_name(type_name),
         }
     }
+}
+
+/// ` at FILE:LINE:COLUMN`, or nothing when the location is unknown.
+fn at(location: &Option<Arc<str>>) -> String {
+    location
+        .as_deref()
+        .map(|location| format!(" at {location}"))
+        .unwrap_or_default()
 }
 
 /// The text of a panic payload: `panic!` with a literal gives a `&str`, with a format string a

@@ -39,6 +39,7 @@ fn failed<T>(message: &str) -> Future<T> {
     completer
         .set_exception(TaskError::Panicked {
             message: message.into(),
+            location: None,
         })
         .expect("a fresh future accepts an exception");
     future

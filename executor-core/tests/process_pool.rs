@@ -4,8 +4,9 @@
 //! CPython's `test_concurrent_futures/{test_process_pool,test_init,test_shutdown}.py`.
 //!
 //! The workers are this test binary started again, so it has its own `main` (`harness = false`
-//! in Cargo.toml) whose first line is the worker hook, as every program using the pool needs.
-//! Run with `cargo test -p executor-core --test process_pool [NAME_FILTER]`.
+//! in Cargo.toml) whose first line is the worker hook, as every program using the pool needs;
+//! `libtest-mimic` then gives it libtest's command line and output. Run with
+//! `cargo test -p executor-core --test process_pool [NAME_FILTER]`.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -14,6 +15,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use libtest_mimic::{Arguments, Trial};
+
 use executor_core::process_pool::{Function, RemoteFunction, run_worker_if_child};
 use executor_core::{
     Executor, FutureError, MapOptions, ProcessPoolExecutor, SubmitError, TaskError,
@@ -21,8 +24,15 @@ use executor_core::{
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+#[path = "process_pool/channel.rs"]
+mod channel;
 #[path = "process_pool/no_hang.rs"]
 mod no_hang;
+#[cfg(unix)]
+#[path = "process_pool/pipe_attacks.rs"]
+mod pipe_attacks;
+#[path = "process_pool/platform.rs"]
+mod platform;
 
 // ---- The functions the workers may run -------------------------------------------------------
 
@@ -88,6 +98,14 @@ static READ_MARK_AT_GATE: Function<std::path::PathBuf, Option<String>> =
 static NOT_REGISTERED: Function<(), u32> = Function::new("not_registered", pid);
 
 static FUNCTIONS: &[&dyn RemoteFunction] = &[
+    &channel::PRINT_LINE,
+    &channel::PANIC_HERE,
+    #[cfg(unix)]
+    &pipe_attacks::CORRUPT_THE_RESULTS,
+    #[cfg(unix)]
+    &pipe_attacks::CLOSE_THE_PIPES,
+    #[cfg(unix)]
+    &pipe_attacks::LEAK_THE_PIPE_AND_EXIT,
     &no_hang::WAIT_FOR_FILE,
     &no_hang::BYTE_COUNT,
     &no_hang::PANIC_ON_DECODE,
@@ -150,31 +168,7 @@ fn is_broken<T: std::fmt::Debug>(result: Result<T, FutureError>) -> bool {
     )
 }
 
-/// Whether `pid` names a live process: `/proc/PID` exists and is not a zombie. An orphaned
-/// zombie (reparented to an init that has not reaped it yet) runs no code, so it counts as gone.
-fn alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => {
-            let state = stat
-                .rsplit(')')
-                .next()
-                .and_then(|rest| rest.trim().chars().next());
-            !matches!(state, Some('Z' | 'X'))
-        }
-        Err(_) => false,
-    }
-}
-
-/// Whether `pid` is a child of this process at all (reaped children are not).
-fn is_our_child(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| {
-            let rest = stat.rsplit(')').next()?.to_owned();
-            rest.split_whitespace().nth(1).map(str::to_owned)
-        })
-        .is_some_and(|ppid| ppid == std::process::id().to_string())
-}
+use platform::{alive, is_our_child};
 
 // ---- The tests -------------------------------------------------------------------------------
 
@@ -288,7 +282,7 @@ fn panics_come_back_and_the_worker_survives() {
         .unwrap()
         .result(Some(SOON))
     {
-        Err(FutureError::Failed(TaskError::Panicked { message })) => {
+        Err(FutureError::Failed(TaskError::Panicked { message, .. })) => {
             assert_eq!(&*message, "no flag for XX");
         }
         other => panic!("expected a panic, got {other:?}"),
@@ -329,7 +323,7 @@ fn a_serialization_failure_fails_only_its_future() {
     );
 }
 
-fn a_worker_killed_with_sigkill_breaks_the_pool_within_a_second() {
+fn a_worker_killed_from_outside_breaks_the_pool_within_a_second() {
     let pool = pool(2);
     let running: Vec<_> = (0..2)
         .map(|_| pool.submit(SLEEP_MS.call(60_000)).unwrap())
@@ -339,10 +333,7 @@ fn a_worker_killed_with_sigkill_breaks_the_pool_within_a_second() {
         .collect();
     let victim = pool.worker_pids()[0];
     let killed_at = Instant::now();
-    // SAFETY: kill has no memory-safety preconditions; `victim` is our unreaped child.
-    unsafe {
-        libc::kill(victim as libc::pid_t, libc::SIGKILL);
-    }
+    platform::kill_from_outside(victim);
     for future in &running {
         assert!(is_broken(future.result(Some(Duration::from_secs(1)))));
     }
@@ -370,7 +361,11 @@ fn exit_in_a_task_breaks_the_pool() {
     let future = pool.submit(EXIT.call(1)).unwrap();
     match future.result(Some(SOON)) {
         Err(FutureError::Failed(TaskError::BrokenProcessPool { reason })) => {
-            assert!(reason.contains("exit status: 1"), "{reason}");
+            // std prints an exit status as "exit status: 1" on Unix, "exit code: 1" on Windows.
+            assert!(
+                reason.contains("exit status: 1") || reason.contains("exit code: 1"),
+                "{reason}"
+            );
         }
         other => panic!("expected a broken pool, got {other:?}"),
     }
@@ -455,10 +450,7 @@ fn no_child_survives_a_broken_pool() {
         .map(|_| pool.submit(SLEEP_MS.call(60_000)).unwrap())
         .collect();
     let pids = pool.worker_pids();
-    // SAFETY: as above, our unreaped child.
-    unsafe {
-        libc::kill(pids[0] as libc::pid_t, libc::SIGKILL);
-    }
+    platform::kill_from_outside(pids[0]);
     assert!(futures.iter().all(|f| is_broken(f.result(Some(SOON)))));
     drop(pool);
     for pid in pids {
@@ -476,10 +468,38 @@ fn no_child_survives_a_broken_pool() {
 /// to it rather than to init: it can then reap them and see *how* they died (killed by the
 /// `SIGKILL` of `PR_SET_PDEATHSIG`), and it leaves no zombie behind for an init that does not
 /// reap.
+#[cfg(target_os = "linux")]
 fn workers_exit_when_the_parent_exits_early() {
-    // SAFETY: PR_SET_CHILD_SUBREAPER takes an integer flag and changes only this process.
-    let subreaper = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1) };
-    assert_eq!(subreaper, 0, "{}", std::io::Error::last_os_error());
+    rustix::process::set_child_subreaper(Some(rustix::process::getpid()))
+        .expect("become a child subreaper");
+    for pid in orphaned_workers() {
+        assert_eq!(
+            reap(pid),
+            Some(rustix::process::Signal::KILL),
+            "worker {pid}"
+        );
+    }
+}
+
+/// On Windows the Job Object does the work of `PR_SET_PDEATHSIG`: when the parent ends, its
+/// last handle to the job closes, and the system ends every worker in it.
+#[cfg(windows)]
+fn workers_exit_when_the_parent_exits_early() {
+    for pid in orphaned_workers() {
+        let deadline = Instant::now() + SOON;
+        while alive(pid) {
+            assert!(
+                Instant::now() < deadline,
+                "worker {pid} outlived its parent"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// Runs [`orphan_parent`] in a child copy of this binary and returns its workers' pids.
+#[cfg(any(target_os = "linux", windows))]
+fn orphaned_workers() -> Vec<u32> {
     let mut parent = Command::new(std::env::current_exe().unwrap())
         .env(ORPHAN_PARENT, "1")
         .stdout(Stdio::piped())
@@ -493,30 +513,28 @@ fn workers_exit_when_the_parent_exits_early() {
         .collect();
     assert!(parent.wait().unwrap().success());
     assert_eq!(pids.len(), 2, "{pids:?}");
-    for pid in pids {
-        assert_eq!(reap(pid), Some(libc::SIGKILL), "worker {pid}");
-    }
+    pids
 }
 
-/// Waits for `pid` (our child, or an orphan re-parented to us) to exit, polling so that a worker
-/// that never dies fails the test instead of hanging it. Returns the signal that killed it.
-fn reap(pid: u32) -> Option<libc::c_int> {
+/// Waits for `pid` (an orphan re-parented to us) to exit, polling so that a worker that never
+/// dies fails the test instead of hanging it. Returns the signal that killed it.
+#[cfg(target_os = "linux")]
+fn reap(pid: u32) -> Option<rustix::process::Signal> {
+    use rustix::process::{Pid, WaitOptions, waitpid};
     let deadline = Instant::now() + SOON;
-    let mut status = 0;
+    let pid = Pid::from_raw(pid as i32).expect("a positive pid");
     while Instant::now() < deadline {
-        // SAFETY: waitpid writes only to `status`, a valid local.
-        let reaped = unsafe { libc::waitpid(pid as libc::pid_t, &mut status, libc::WNOHANG) };
-        if reaped == pid as libc::pid_t {
-            return libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status));
+        match waitpid(Some(pid), WaitOptions::NOHANG) {
+            Ok(Some((_, status))) => {
+                return status
+                    .terminating_signal()
+                    .and_then(rustix::process::Signal::from_named_raw);
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(error) => panic!("waitpid({pid:?}): {error}"),
         }
-        assert!(
-            reaped == 0,
-            "waitpid({pid}): {}",
-            std::io::Error::last_os_error()
-        );
-        std::thread::sleep(Duration::from_millis(5));
     }
-    panic!("worker {pid} still running after {SOON:?}");
+    panic!("worker {pid:?} still running after {SOON:?}");
 }
 
 const ORPHAN_PARENT: &str = "PROCESS_POOL_TEST_ORPHAN_PARENT";
@@ -637,8 +655,8 @@ const TESTS: &[(&str, fn())] = &[
         a_serialization_failure_fails_only_its_future,
     ),
     (
-        "a_worker_killed_with_sigkill_breaks_the_pool_within_a_second",
-        a_worker_killed_with_sigkill_breaks_the_pool_within_a_second,
+        "a_worker_killed_from_outside_breaks_the_pool_within_a_second",
+        a_worker_killed_from_outside_breaks_the_pool_within_a_second,
     ),
     (
         "abort_in_a_task_breaks_the_pool",
@@ -676,6 +694,9 @@ const TESTS: &[(&str, fn())] = &[
         "no_child_survives_a_broken_pool",
         no_child_survives_a_broken_pool,
     ),
+    // Other Unixes (macOS) have no parent-death signal: an orphaned worker exits only at the
+    // end of its current task, when it reads the end of its request pipe.
+    #[cfg(any(target_os = "linux", windows))]
     (
         "workers_exit_when_the_parent_exits_early",
         workers_exit_when_the_parent_exits_early,
@@ -704,91 +725,29 @@ fn main() {
     if std::env::var_os(ORPHAN_PARENT).is_some() {
         orphan_parent();
     }
-    let options = match RunOptions::parse(std::env::args().skip(1)) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("process_pool tests: {message}");
-            std::process::exit(2);
-        }
-    };
-    let selected: Vec<_> = TESTS
+    if std::env::var_os(channel::PRINT_PROGRAM).is_some() {
+        channel::print_program();
+    }
+    let mut arguments = Arguments::from_args();
+    // One test at a time unless asked otherwise: several tests check how soon a pool breaks,
+    // and their workers would compete for the two cores of a small machine.
+    arguments.test_threads.get_or_insert(1);
+    #[cfg(unix)]
+    let platform_tests = pipe_attacks::TESTS;
+    #[cfg(not(unix))]
+    let platform_tests = &[];
+    let trials = TESTS
         .iter()
         .chain(no_hang::TESTS)
-        .filter(|(name, _)| options.selects(name))
+        .chain(channel::TESTS)
+        .chain(platform_tests)
+        // libtest-mimic catches a failing test's panic and reports it as libtest does.
+        .map(|&(name, test)| {
+            Trial::test(name, move || {
+                test();
+                Ok(())
+            })
+        })
         .collect();
-    if options.list {
-        for (name, _) in &selected {
-            println!("{name}: test");
-        }
-        return;
-    }
-    let (mut passed, mut failed) = (0, 0);
-    for &&(name, test) in &selected {
-        let started = Instant::now();
-        match std::panic::catch_unwind(test) {
-            Ok(()) => {
-                passed += 1;
-                println!("test {name} ... ok ({:.0?})", started.elapsed());
-            }
-            Err(_) => {
-                failed += 1;
-                println!("test {name} ... FAILED");
-            }
-        }
-    }
-    println!("\ntest result: {passed} passed, {failed} failed");
-    if failed > 0 {
-        std::process::exit(1);
-    }
-}
-
-/// The libtest options this runner understands: name filters (`--exact` to match whole
-/// names), `--skip NAME`, `--list`, and the options that make no difference to a runner that
-/// runs one test at a time (`--test-threads N`, `--nocapture`, `--quiet`, `--color WHEN`...).
-/// Anything else is refused, so that a mistyped option cannot silently select nothing.
-#[derive(Default)]
-struct RunOptions {
-    filters: Vec<String>,
-    skips: Vec<String>,
-    exact: bool,
-    list: bool,
-}
-
-impl RunOptions {
-    fn parse(args: impl Iterator<Item = String>) -> Result<Self, String> {
-        let mut options = RunOptions::default();
-        let mut args = args;
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| {
-                args.next()
-                    .ok_or_else(|| format!("option {name} needs a value"))
-            };
-            match arg.as_str() {
-                "--skip" => options.skips.push(value("--skip")?),
-                "--exact" => options.exact = true,
-                "--list" => options.list = true,
-                "--test-threads" | "--color" | "--format" | "-Z" => drop(value(&arg)?),
-                "--nocapture" | "--no-capture" | "--quiet" | "-q" | "--show-output"
-                | "--include-ignored" | "--ignored" | "--bench" | "--test" => {}
-                flag if flag.starts_with("--test-threads=")
-                    || flag.starts_with("--color=")
-                    || flag.starts_with("--format=") => {}
-                flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
-                _ => options.filters.push(arg),
-            }
-        }
-        Ok(options)
-    }
-
-    fn selects(&self, name: &str) -> bool {
-        let matches = |pattern: &String| {
-            if self.exact {
-                name == pattern
-            } else {
-                name.contains(pattern.as_str())
-            }
-        };
-        (self.filters.is_empty() || self.filters.iter().any(matches))
-            && !self.skips.iter().any(matches)
-    }
+    libtest_mimic::run(&arguments, trials).exit();
 }

@@ -68,7 +68,7 @@ fn a_panicking_task_fails_its_future_and_the_worker_survives() {
         .submit(|| -> u32 { panic!("task fails on purpose") })
         .unwrap();
     match boom.result(Some(SOON)) {
-        Err(FutureError::Failed(TaskError::Panicked { message })) => {
+        Err(FutureError::Failed(TaskError::Panicked { message, .. })) => {
             assert_eq!(&*message, "task fails on purpose");
         }
         other => panic!("expected a panic, got {other:?}"),

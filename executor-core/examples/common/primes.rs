@@ -38,11 +38,11 @@ pub fn is_prime(n: u64) -> bool {
     if n == 2 {
         return true;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return false;
     }
     let root = n.isqrt();
-    (3..=root).step_by(2).all(|divisor| n % divisor != 0)
+    (3..=root).step_by(2).all(|divisor| !n.is_multiple_of(divisor))
 }
 
 /// `proc_pool.py`'s `check`: the number, whether it is prime, and how long that took.

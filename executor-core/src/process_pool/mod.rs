@@ -5,12 +5,15 @@
 //! # How it works
 //!
 //! Each worker is this executable started again with an environment variable that makes
-//! [`run_worker_if_child`] serve requests instead of returning (`worker.rs`). The pool talks to
-//! it over its stdin and stdout pipes (`protocol.rs`), and one thread per worker in the parent
-//! (`reader.rs`, Python's management thread split per worker) starts the process, reads its
-//! results and completes the futures (`sink.rs`). `submit` encodes the arguments, queues the
-//! request and hands it straight to an idle worker; the reader threads feed busy workers from
-//! the queue, several requests per write once it is long.
+//! [`run_worker_if_child`] serve requests instead of returning (`worker.rs`), as CPython's
+//! *spawn* start method does on every platform. The pool talks to it over two pipes of their
+//! own (`protocol.rs`), so the worker's stdout and stderr stay the program's. In the parent,
+//! two threads per worker (Python's management thread, split): a watcher (`watcher.rs`) starts
+//! the process and waits for it to exit, and a reader (`reader.rs`) reads its results and
+//! completes the futures (`sink.rs`). `submit` encodes the arguments, queues the request and
+//! hands it straight to an idle worker; the readers feed busy workers from the queue, several
+//! requests per write once it is long. What differs between Unix and Windows (how the pipes
+//! reach the worker, how a worker is stopped, how it dies with the parent) is in `sys/`.
 //!
 //! # Locks
 //!
@@ -26,9 +29,9 @@
 //!
 //! # When a worker dies
 //!
-//! Its reader thread reads end of file while the worker still owed results (or before the pool
-//! closed its pipe). It reaps the process, then, under the lock, marks the pool broken, kills
-//! every other worker, takes every queued and running request, and fails them all with
+//! Its watcher sees the exit (or its reader sees the pipe end early, and kills it). The watcher
+//! reaps the process, then, under the lock, marks the pool broken, kills every other worker,
+//! takes every queued and running request, and fails them all with
 //! [`TaskError::BrokenProcessPool`], as CPython does: after a crash nobody knows what state the
 //! work was left in.
 
@@ -36,15 +39,17 @@ mod function;
 mod protocol;
 mod reader;
 mod sink;
+mod sys;
+mod watcher;
 mod worker;
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::fs::File;
 use std::io::Write;
 use std::num::NonZeroUsize;
-use std::process::ChildStdin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, JoinHandle};
+use std::thread::{self, JoinHandle, ThreadId};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -92,7 +97,7 @@ pub struct ProcessPoolExecutor {
     shared: Arc<Shared>,
 }
 
-/// What the pool shares with its reader threads.
+/// What the pool shares with its watcher and reader threads.
 pub(crate) struct Shared {
     state: Mutex<State>,
     max_workers: usize,
@@ -106,8 +111,8 @@ pub(crate) struct State {
     /// Requests submitted and not yet written to a worker.
     queue: VecDeque<Queued>,
     workers: Vec<WorkerSlot>,
-    /// Reader threads to join at shutdown.
-    threads: Vec<JoinHandle<()>>,
+    /// Watcher threads to join at shutdown.
+    threads: Vec<WatcherThread>,
     shutdown: bool,
     /// `Some(reason)` once a worker died or an initializer failed.
     broken: Option<Arc<str>>,
@@ -143,25 +148,33 @@ fn release_idle_workers(state: &mut State) {
     if state.shutdown && state.queue.is_empty() {
         for worker in &mut state.workers {
             if worker.in_flight.is_empty() {
-                worker.stdin = None;
+                worker.requests = None;
             }
         }
     }
+}
+
+/// A worker's watcher, to join, and the id of its reader, which waits for it.
+pub(crate) struct WatcherThread {
+    handle: JoinHandle<()>,
+    reader: ThreadId,
 }
 
 /// One worker process as the pool sees it.
 pub(crate) struct WorkerSlot {
     id: u64,
     pid: u32,
+    /// What `terminate_workers` and `kill_workers` stop; valid while `exited` is false.
+    process: sys::Process,
     /// The request pipe; `None` once closed (shutdown or retirement), which tells the worker to
     /// exit after its last result.
-    stdin: Option<ChildStdin>,
+    requests: Option<File>,
     /// Requests written and not yet answered, oldest first (the worker answers in order).
     in_flight: VecDeque<InFlight>,
     /// Requests written to this worker in its life, for `max_tasks_per_child`.
     sent: usize,
-    /// Set by the reader thread, under the lock, just before it reaps the process: from then
-    /// on the pid may be reused, so nobody may signal it.
+    /// Set by the watcher thread, under the lock, just before it reaps the process: from then
+    /// on the pid (or handle) may be reused, so nobody may signal it.
     exited: bool,
 }
 
@@ -174,8 +187,8 @@ pub(crate) struct InFlight {
 }
 
 /// How many bytes of requests a busy worker may have waiting in its pipe: one page, the least a
-/// Linux pipe holds (64 KiB normally, one page when the user's pipes use too much memory).
-/// A write within it never blocks, whatever the worker is doing.
+/// Linux pipe holds (64 KiB normally, one page when the user's pipes use too much memory; the
+/// pool asks Windows for 64 KiB too). A write within it never blocks, whatever the worker does.
 const PIPE_BUDGET: usize = 4096;
 
 impl Shared {
@@ -208,7 +221,7 @@ impl Shared {
             && state.workers.len() < self.max_workers
             && state.broken.is_none()
         {
-            let index = reader::start_worker(self, state)?;
+            let index = watcher::start_worker(self, state)?;
             self.feed(state, index, 1);
         }
         release_idle_workers(state);
@@ -225,7 +238,7 @@ impl Shared {
             let tasks_left = self
                 .max_tasks_per_child
                 .is_none_or(|max| worker.sent + written.len() < max.get());
-            if worker.stdin.is_none()
+            if worker.requests.is_none()
                 || worker.in_flight.len() + written.len() >= target
                 || !tasks_left
             {
@@ -268,10 +281,10 @@ impl Shared {
             });
         }
         let worker = &mut state.workers[index];
-        if let (Some(stdin), false) = (&mut worker.stdin, frames.is_empty()) {
-            // An error means the worker is dead or dying: its reader thread will see the end
-            // of file and break the pool, failing these requests with the others.
-            let _ = stdin.write_all(&frames);
+        if let (Some(requests), false) = (&mut worker.requests, frames.is_empty()) {
+            // An error means the worker is dead or dying: its watcher will see it and break the
+            // pool, failing these requests with the others.
+            let _ = requests.write_all(&frames);
         }
         worker.sent += written.len();
         worker.in_flight.extend(written);
@@ -279,9 +292,9 @@ impl Shared {
             .max_tasks_per_child
             .is_some_and(|max| worker.sent >= max.get());
         if retire {
-            // Closing the pipe tells the worker to exit after its last result; its reader
-            // thread then starts a replacement if work is waiting.
-            worker.stdin = None;
+            // Closing the pipe tells the worker to exit after its last result; its watcher
+            // then starts a replacement if work is waiting.
+            worker.requests = None;
         }
     }
 
@@ -291,24 +304,13 @@ impl Shared {
         state.broken.get_or_insert(reason);
         let mut sinks: Vec<Box<dyn Sink>> = state.queue.drain(..).map(|q| q.sink).collect();
         for worker in &mut state.workers {
-            worker.stdin = None;
+            worker.requests = None;
             sinks.extend(worker.in_flight.drain(..).map(|r| r.sink));
             if !worker.exited {
-                signal(worker.pid, libc::SIGKILL);
+                sys::kill(worker.process);
             }
         }
         sinks
-    }
-}
-
-/// Sends `signal` to a worker that has not been reaped (so its pid is still ours).
-fn signal(pid: u32, signal: libc::c_int) {
-    if let Ok(pid) = libc::pid_t::try_from(pid) {
-        // SAFETY: kill has no memory-safety preconditions; the caller checked, under the pool
-        // lock, that the process has not been reaped, so the pid still names our child.
-        unsafe {
-            libc::kill(pid, signal);
-        }
     }
 }
 
@@ -374,9 +376,10 @@ impl ProcessPoolExecutor {
             .collect()
     }
 
-    /// Python 3.14's `terminate_workers()`: shuts down, cancelling queued tasks, and sends
-    /// `SIGTERM` to every worker; running tasks fail with [`TaskError::BrokenProcessPool`].
-    /// Returns once every worker has been reaped.
+    /// Python 3.14's `terminate_workers()`: shuts down, cancelling queued tasks, and stops
+    /// every worker (`SIGTERM` on Unix, followed by `SIGCONT` so that a stopped worker gets it
+    /// too; `TerminateProcess` on Windows); running tasks fail with
+    /// [`TaskError::BrokenProcessPool`]. Returns once every worker has been reaped.
     ///
     /// ```
     /// use executor_core::process_pool::{Function, RemoteFunction, run_worker_if_child};
@@ -404,26 +407,26 @@ impl ProcessPoolExecutor {
     /// ```
     pub fn terminate_workers(&self) {
         self.stop_workers(
-            libc::SIGTERM,
+            sys::terminate,
             "terminate_workers() stopped the worker processes",
         );
     }
 
     /// Python 3.14's `kill_workers()`: like [`terminate_workers`](Self::terminate_workers) with
-    /// `SIGKILL`, which a worker cannot catch or ignore.
+    /// `SIGKILL`, which a worker cannot catch or ignore (on Windows the two are the same).
     pub fn kill_workers(&self) {
-        self.stop_workers(libc::SIGKILL, "kill_workers() killed the worker processes");
+        self.stop_workers(sys::kill, "kill_workers() killed the worker processes");
     }
 
-    fn stop_workers(&self, signal_number: libc::c_int, reason: &'static str) {
+    fn stop_workers(&self, stop: fn(sys::Process), reason: &'static str) {
         let cancelled = {
             let mut state = self.shared.lock();
             state.shutdown = true;
             state.terminated.get_or_insert(reason);
             for worker in &mut state.workers {
-                worker.stdin = None;
+                worker.requests = None;
                 if !worker.exited {
-                    signal(worker.pid, signal_number);
+                    stop(worker.process);
                 }
             }
             std::mem::take(&mut state.queue)
@@ -431,7 +434,7 @@ impl ProcessPoolExecutor {
         for queued in cancelled {
             queued.sink.cancel();
         }
-        self.join_readers();
+        self.join_watchers();
     }
 
     fn submit_queued(&self, queued: Queued, types: Types) -> Result<(), SubmitError> {
@@ -462,18 +465,19 @@ impl ProcessPoolExecutor {
         Ok(())
     }
 
-    /// Waits for every reader thread (and so every worker process) to finish.
-    fn join_readers(&self) {
+    /// Waits for every watcher thread (and so every worker process) to finish.
+    fn join_watchers(&self) {
         let me = thread::current().id();
         loop {
             let threads = std::mem::take(&mut self.shared.lock().threads);
             if threads.is_empty() {
                 return;
             }
-            for handle in threads {
-                // A done-callback (run on a reader thread) that shuts the pool down must not
-                // join its own thread.
-                if handle.thread().id() != me {
+            for WatcherThread { handle, reader } in threads {
+                // A done-callback that shuts the pool down runs on a reader thread (or on a
+                // watcher, when a worker dies): it must not wait for its own thread, nor for
+                // the watcher that waits for it.
+                if handle.thread().id() != me && reader != me {
                     let _ = handle.join();
                 }
             }
@@ -602,7 +606,7 @@ impl Executor for ProcessPoolExecutor {
             queued.sink.cancel();
         }
         if wait {
-            self.join_readers();
+            self.join_watchers();
         }
     }
 }

@@ -3,7 +3,7 @@
 //! role `pickle` plays for Python). Arguments and results are already encoded by the caller,
 //! so they travel as opaque bytes and the worker decodes them with the function's own types.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 use serde::{Deserialize, Serialize};
 
@@ -32,9 +32,19 @@ pub(crate) type Outcome = Result<Vec<u8>, Failure>;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum Failure {
-    Panicked(String),
+    /// The task panicked: its message, and `file:line:column` where (CPython sends the remote
+    /// traceback the same way, as text).
+    Panicked {
+        message: String,
+        location: Option<String>,
+    },
     Serialization(String),
 }
+
+/// The largest message either side sends or accepts: 1 GiB. The length in front of a frame is
+/// trusted only up to this: a corrupt or hostile length (up to 4 GiB) must not make the reader
+/// allocate that much. A request or result over it fails its future instead.
+pub(crate) const MAX_FRAME: usize = 1 << 30;
 
 /// What a worker writes first, before any frame: proof that the bytes on the pipe come from
 /// [`run_worker_if_child`](super::run_worker_if_child), not from the program's own output.
@@ -59,20 +69,16 @@ pub(crate) fn expect_greeting(input: &mut impl Read) -> Result<bool, String> {
     }
 }
 
-/// Appends one framed message to `buffer`.
+/// Appends one framed message to `buffer` (nothing, on an error).
 pub(crate) fn encode_into<M: Serialize>(message: &M, buffer: &mut Vec<u8>) -> io::Result<()> {
     let body = postcard::to_allocvec(message).map_err(io::Error::other)?;
+    if body.len() > MAX_FRAME {
+        return Err(too_long(body.len()));
+    }
     let len = u32::try_from(body.len()).map_err(io::Error::other)?;
     buffer.extend_from_slice(&len.to_le_bytes());
     buffer.extend_from_slice(&body);
     Ok(())
-}
-
-/// Writes one framed message.
-pub(crate) fn write_message<M: Serialize>(out: &mut impl Write, message: &M) -> io::Result<()> {
-    let mut buffer = Vec::new();
-    encode_into(message, &mut buffer)?;
-    out.write_all(&buffer)
 }
 
 /// Reads one framed message; `Ok(None)` on a clean end of file between messages.
@@ -85,26 +91,80 @@ pub(crate) fn read_message<M: for<'de> Deserialize<'de>>(
         Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(error) => return Err(error),
     }
-    let mut body = vec![0; u32::from_le_bytes(len) as usize];
+    let len = u32::from_le_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(too_long(len));
+    }
+    let mut body = vec![0; len];
     input.read_exact(&mut body)?;
     postcard::from_bytes(&body)
         .map(Some)
         .map_err(io::Error::other)
 }
 
-/// If `buffer` starts with a complete frame, decodes it and returns it with the frame's length.
-pub(crate) fn decode_frame<M: for<'de> Deserialize<'de>>(
-    buffer: &[u8],
-) -> Option<(io::Result<M>, usize)> {
-    let len_bytes: [u8; 4] = buffer.get(..4)?.try_into().ok()?;
-    let end = 4 + u32::from_le_bytes(len_bytes) as usize;
-    let body = buffer.get(4..end)?;
-    Some((postcard::from_bytes(body).map_err(io::Error::other), end))
+/// Whether `buffer` starts with a whole frame (so reading it will not wait for the pipe).
+pub(crate) fn holds_a_frame(buffer: &[u8]) -> bool {
+    match buffer.get(..4) {
+        Some(len) => {
+            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            buffer.len() - 4 >= len
+        }
+        None => false,
+    }
+}
+
+fn too_long(len: usize) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "a message of {len} bytes is over the {} MiB limit of the process pool's pipes",
+            MAX_FRAME >> 20
+        ),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An endless stream of bytes that counts how many were read.
+    struct Endless {
+        read: usize,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            buffer.fill(0xff);
+            self.read += buffer.len();
+            Ok(buffer.len())
+        }
+    }
+
+    #[test]
+    fn a_length_over_the_limit_is_refused_before_anything_is_allocated_or_read() {
+        // 0xffff_ffff: what a corrupt pipe (or a task writing on it) could put in front.
+        let mut input = Endless { read: 0 };
+        let error = read_message::<Response>(&mut input).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert!(error.to_string().contains("1024 MiB limit"), "{error}");
+        assert!(input.read <= 64, "read {} bytes of the body", input.read);
+    }
+
+    #[test]
+    fn a_frame_is_whole_only_with_its_full_body() {
+        let mut buffer = Vec::new();
+        encode_into(
+            &Response::InitFailed {
+                message: "x".repeat(10),
+            },
+            &mut buffer,
+        )
+        .unwrap();
+        assert!(holds_a_frame(&buffer));
+        assert!(!holds_a_frame(&buffer[..buffer.len() - 1]));
+        assert!(!holds_a_frame(&buffer[..3]));
+        assert!(!holds_a_frame(&[]));
+    }
 
     #[test]
     fn the_greeting_is_accepted() {

@@ -40,6 +40,7 @@ fn decode<R: DeserializeOwned>(bytes: &[u8]) -> Result<R, TaskError> {
                 panic_message(payload.as_ref())
             )
             .into(),
+            location: None,
         }),
     }
 }
@@ -75,9 +76,12 @@ impl<R: DeserializeOwned + Send + 'static> Sink for Completers<R> {
                     Ok(value) => completer.set_result(value),
                     Err(error) => completer.set_exception(error),
                 },
-                Err(Failure::Panicked(message)) => completer.set_exception(TaskError::Panicked {
-                    message: message.into(),
-                }),
+                Err(Failure::Panicked { message, location }) => {
+                    completer.set_exception(TaskError::Panicked {
+                        message: message.into(),
+                        location: location.map(Into::into),
+                    })
+                }
                 Err(Failure::Serialization(message)) => {
                     completer.set_exception(TaskError::Serialization {
                         message: message.into(),

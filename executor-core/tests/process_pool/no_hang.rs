@@ -57,7 +57,7 @@ impl<'de> Deserialize<'de> for PanicOnDecode {
 
 /// Runs `work` on a thread and fails if it does not finish within [`SOON`]. (A hung thread is
 /// left behind, which is fine in a test that has already failed.)
-fn finishes(what: &str, work: impl FnOnce() + Send + 'static) {
+pub(crate) fn finishes(what: &str, work: impl FnOnce() + Send + 'static) {
     let (done, finished) = mpsc::channel();
     std::thread::spawn(move || {
         work();
@@ -182,7 +182,7 @@ pub(crate) fn a_result_that_panics_while_decoding_fails_only_its_future() {
     let pool = pool(1);
     let future = pool.submit(PANIC_ON_DECODE.call(())).unwrap();
     match future.result(Some(SOON)) {
-        Err(FutureError::Failed(TaskError::Panicked { message })) => {
+        Err(FutureError::Failed(TaskError::Panicked { message, .. })) => {
             assert!(message.contains("PanicOnDecode refuses"), "{message}");
         }
         other => panic!("expected a panic report, got {other:?}"),

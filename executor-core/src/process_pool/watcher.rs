@@ -1,0 +1,331 @@
+//! The parent's thread for one worker process, its *watcher*: it starts the process, waits for
+//! it to exit, and then either retires it or breaks the pool (Python's management thread, split
+//! per worker). A second thread per worker, the reader (`reader.rs`), reads its results.
+//!
+//! Two threads because a worker can end in two ways that one blocking call cannot both see:
+//! its result pipe can close while it lives on (a task closed it; the reader sees that and
+//! kills the worker), and it can die while its pipe stays open (a task started a program that
+//! inherited the pipe and outlives the worker; only waiting for the process sees that). The
+//! watcher learns of a death within milliseconds either way, and the pool breaks at once.
+//!
+//! The watcher, not `submit`, starts the process because Linux's `PR_SET_PDEATHSIG` (see
+//! `sys/unix.rs`) fires when the *thread* that started the worker ends, not the whole parent.
+//! A submitting thread may be short-lived; the watcher lives exactly as long as its worker.
+
+use std::io::{self, Write};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use super::protocol::{self, Request};
+use super::reader::{self, Handover};
+use super::sys::{self, ChildEnds, Process};
+use super::worker::WORKER_ENV;
+use super::{Shared, Sink, State, WatcherThread, WorkerSlot};
+use crate::errors::{SubmitError, TaskError};
+
+/// How long a dead worker's reader may take to reach the end of its pipe before the pipe counts
+/// as held open by some other process. Reading what is left in a pipe takes microseconds; the
+/// reader may also be busy completing futures (done-callbacks are user code), which does not
+/// count: see [`await_reader`].
+const END_OF_PIPE_GRACE: Duration = Duration::from_millis(250);
+
+/// Starts one worker process (through its watcher thread) and adds it to the pool; returns its
+/// index in `state.workers`. Called with the pool lock held, so two submits cannot both start
+/// the last allowed worker; the new threads do not touch the lock until after the hand-shake.
+pub(super) fn start_worker(shared: &Arc<Shared>, state: &mut State) -> Result<usize, SubmitError> {
+    let init = match &shared.initializer {
+        Some((name, Ok(args))) => Some(Request::Init {
+            function: (*name).to_owned(),
+            args: args.clone(),
+        }),
+        Some((name, Err(error))) => {
+            let reason: Arc<str> = format!("the initializer `{name}` failed: {error}").into();
+            state.broken = Some(Arc::clone(&reason));
+            return Err(SubmitError::BrokenProcessPool { reason });
+        }
+        None => None,
+    };
+    let id = state.next_worker;
+    state.next_worker += 1;
+    let (started_tx, started_rx) = mpsc::sync_channel(1);
+    let thread_shared = Arc::clone(shared);
+    let handle = thread::Builder::new()
+        .name(format!("process-pool-watcher-{id}"))
+        .spawn(move || watch(&thread_shared, id, init, &started_tx))
+        .map_err(|error| SubmitError::SpawnProcess(Arc::new(error)))?;
+    let started = match started_rx.recv() {
+        Ok(Ok(started)) => started,
+        Ok(Err(error)) => {
+            let _ = handle.join();
+            return Err(SubmitError::SpawnProcess(Arc::new(error)));
+        }
+        Err(_) => {
+            let _ = handle.join();
+            return Err(SubmitError::SpawnProcess(Arc::new(io::Error::other(
+                "the worker's thread ended before starting it",
+            ))));
+        }
+    };
+    // Forget the threads of retired workers (dropping a finished thread's handle detaches
+    // nothing), so a long-lived pool with `max_tasks_per_child` does not pile them up.
+    state.threads.retain(|thread| !thread.handle.is_finished());
+    state.threads.push(WatcherThread {
+        handle,
+        reader: started.reader,
+    });
+    state.processes_started += 1;
+    state.workers.push(WorkerSlot {
+        id,
+        pid: started.pid,
+        process: started.process,
+        requests: Some(started.requests),
+        in_flight: Default::default(),
+        sent: 0,
+        exited: false,
+    });
+    Ok(state.workers.len() - 1)
+}
+
+/// What the watcher hands back to `start_worker` once the process runs.
+struct Started {
+    pid: u32,
+    process: Process,
+    requests: std::fs::File,
+    reader: thread::ThreadId,
+}
+
+/// The watcher's body: start the worker and its reader, wait for the process to exit, then
+/// settle its account with the pool.
+fn watch(
+    shared: &Arc<Shared>,
+    id: u64,
+    init: Option<Request>,
+    started: &mpsc::SyncSender<io::Result<Started>>,
+) {
+    let spawned = match spawn(init) {
+        Ok(spawned) => spawned,
+        Err(error) => {
+            let _ = started.send(Err(error));
+            return;
+        }
+    };
+    let Spawned {
+        mut child,
+        requests,
+        results,
+        child_ends,
+    } = spawned;
+    let process = Process::of(&child);
+    // The parent's copies of the worker's pipe ends, if it must keep them: the reader drops
+    // them once the worker's greeting proves it has its own, and this thread once it is gone.
+    let handover = Arc::new(Handover::new(child_ends));
+    let (done_tx, done_rx) = mpsc::channel();
+    let reader = {
+        let shared = Arc::clone(shared);
+        let handover = Arc::clone(&handover);
+        thread::Builder::new()
+            .name(format!("process-pool-reader-{id}"))
+            .spawn(move || {
+                let failure = reader::run(&shared, id, results, &handover);
+                let _ = done_tx.send(failure);
+            })
+    };
+    let reader = match reader {
+        Ok(reader) => reader,
+        Err(error) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = started.send(Err(error));
+            return;
+        }
+    };
+    let sent = started.send(Ok(Started {
+        pid: child.id(),
+        process,
+        requests,
+        reader: reader.thread().id(),
+    }));
+    if sent.is_err() {
+        // `start_worker` is gone (it cannot be, but then nobody owns this process).
+        let _ = child.kill();
+    }
+
+    let exited = sys::wait_without_reaping(&mut child);
+    drop(lock(&handover.child_ends).take());
+    let failure = match await_reader(&done_rx, &handover) {
+        ReaderEnd::Finished(failure) => {
+            let _ = reader.join();
+            failure
+        }
+        // The thread stays blocked until the other process lets go of the pipe; it then finds
+        // its worker gone and ends. Nobody joins it: waiting for it is what we must not do.
+        ReaderEnd::Stuck => Some(format!(
+            "a worker process (pid {}) exited, but its result pipe is still held open by \
+             another process (did a task start a program that inherited it?)",
+            child.id()
+        )),
+    };
+    if let Err(error) = exited {
+        // Waiting failed (it should not): make sure the worker is gone before reaping it.
+        let _ = child.kill();
+        let failure = failure.unwrap_or_else(|| format!("could not wait for a worker: {error}"));
+        settle(shared, id, &mut child, Some(failure));
+    } else {
+        settle(shared, id, &mut child, failure);
+    }
+}
+
+enum ReaderEnd {
+    Finished(Option<String>),
+    Stuck,
+}
+
+/// Waits for the reader to finish, now that the worker has exited. It normally does within
+/// microseconds; it may also be completing futures (user callbacks, however slow). Only a
+/// reader blocked in a read past the grace period is stuck: the worker is dead and our copies
+/// of its pipe ends are closed, so some other process holds the write end.
+fn await_reader(done: &mpsc::Receiver<Option<String>>, handover: &Handover) -> ReaderEnd {
+    let mut before = handover.read_under_way();
+    loop {
+        match done.recv_timeout(END_OF_PIPE_GRACE) {
+            Ok(failure) => return ReaderEnd::Finished(failure),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return ReaderEnd::Finished(Some("the worker's reader thread panicked".into()));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let now = handover.read_under_way();
+                if now.is_some() && now == before {
+                    return ReaderEnd::Stuck;
+                }
+                before = now;
+            }
+        }
+    }
+}
+
+/// Records the exit, reaps the process, and either retires the worker (starting a replacement
+/// if work is waiting) or breaks the pool.
+fn settle(shared: &Arc<Shared>, id: u64, child: &mut Child, failure: Option<String>) {
+    let clean = {
+        let mut state = shared.lock();
+        let Some(worker) = state.workers.iter_mut().find(|w| w.id == id) else {
+            let _ = child.wait();
+            return;
+        };
+        // From here on nobody signals the process: reaping frees its pid for reuse.
+        worker.exited = true;
+        failure.is_none() && worker.requests.is_none() && worker.in_flight.is_empty()
+    };
+    let status = child.wait();
+
+    let mut state = shared.lock();
+    let index = state.workers.iter().position(|w| w.id == id);
+    let worker = index.map(|index| state.workers.remove(index));
+    let pid = worker.as_ref().map_or(0, |w| w.pid);
+    if clean {
+        // Retired (max_tasks_per_child) or shut down: start a replacement if work is waiting
+        // (never after `terminate_workers`, which took the queue).
+        if state.terminated.is_some() {
+            return;
+        }
+        if let Err(error) = shared.dispatch(&mut state, true) {
+            let reason: Arc<str> = error.to_string().into();
+            let sinks = shared.break_pool(&mut state, Arc::clone(&reason));
+            drop(state);
+            fail_all(sinks, &reason);
+        }
+        return;
+    }
+    let mut sinks: Vec<Box<dyn Sink>> = worker
+        .map(|mut w| w.in_flight.drain(..).map(|r| r.sink).collect())
+        .unwrap_or_default();
+    if let Some(reason) = state.terminated {
+        // `terminate_workers` stopped every worker on purpose: fail what this one was running,
+        // but the pool is shut down, not broken.
+        drop(state);
+        fail_all(sinks, &reason.into());
+        return;
+    }
+    let reason: Arc<str> = match (&state.broken, failure) {
+        (Some(reason), _) => Arc::clone(reason),
+        (None, Some(failure)) => failure.into(),
+        (None, None) => describe_death(pid, status).into(),
+    };
+    sinks.extend(shared.break_pool(&mut state, Arc::clone(&reason)));
+    drop(state);
+    fail_all(sinks, &reason);
+}
+
+fn fail_all(sinks: Vec<Box<dyn Sink>>, reason: &Arc<str>) {
+    for sink in sinks {
+        sink.fail(TaskError::BrokenProcessPool {
+            reason: Arc::clone(reason),
+        });
+    }
+}
+
+fn describe_death(pid: u32, status: io::Result<ExitStatus>) -> String {
+    match status {
+        Ok(status) => format!(
+            "a worker process (pid {pid}) terminated abruptly ({status}) while the future was running or pending"
+        ),
+        Err(error) => format!("a worker process (pid {pid}) could not be waited for: {error}"),
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A started worker and the parent's ends of its pipes.
+struct Spawned {
+    child: Child,
+    /// Where the parent writes requests.
+    requests: std::fs::File,
+    /// Where the parent reads results.
+    results: std::fs::File,
+    /// The worker's ends, where the platform needs the parent to keep them until the worker has
+    /// its own copies (see `sys::keep_until_taken`).
+    child_ends: Option<ChildEnds>,
+}
+
+/// Starts this executable again as a worker. Its standard streams are the program's own (stdin
+/// excepted: a worker reading the terminal would fight the program for it, so it reads nothing,
+/// as CPython's workers do); the protocol goes over two pipes of its own.
+fn spawn(init: Option<Request>) -> io::Result<Spawned> {
+    let mut init_frame = Vec::new();
+    if let Some(init) = &init {
+        protocol::encode_into(init, &mut init_frame)?;
+    }
+    // The request pipe holds at least the `Init` frame, so writing it below never waits for
+    // the worker, even one that dies before reading anything.
+    let (child_read, mut requests) = sys::pipe(init_frame.len())?;
+    let (results, child_write) = sys::pipe(0)?;
+    let child_ends = ChildEnds {
+        read: child_read,
+        write: child_write,
+    };
+    let mut command = Command::new(std::env::current_exe()?);
+    let pipes = sys::hand_over(&mut command, &child_ends);
+    command
+        .env(WORKER_ENV, format!("{}:{pipes}", std::process::id()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    let mut child = command.spawn()?;
+    let child_ends = sys::keep_until_taken(child_ends);
+    let prepared = sys::watch_over(&child).and_then(|()| requests.write_all(&init_frame));
+    if let Err(error) = prepared {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(error);
+    }
+    Ok(Spawned {
+        child,
+        requests,
+        results,
+        child_ends,
+    })
+}
