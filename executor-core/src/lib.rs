@@ -74,9 +74,10 @@
 //!   short queue of jobs taken in a batch), `gate.rs` and `sleep.rs` (how shutdown and idle
 //!   workers agree with `submit` without a shared lock), `idle.rs` (reusing idle threads).
 //! * [`process_pool`] — [`ProcessPoolExecutor`]: `mod.rs` (submit, dispatch, shutdown, builder),
-//!   `function.rs` (registered functions), `protocol.rs` (messages on the pipes), `reader.rs`
-//!   (the parent's thread per worker), `worker.rs` (the worker process), `sink.rs` (a request's
-//!   futures).
+//!   `function.rs` (registered functions), `protocol.rs` (messages on the pipes), `watcher.rs`
+//!   and `reader.rs` (the parent's two threads per worker: its process, its results),
+//!   `worker.rs` (the worker process), `sink.rs` (a request's futures), `sys/` (what differs
+//!   between Unix and Windows).
 //! * `wait.rs` — [`wait`](fn@crate::wait) and the signal it shares with `as_completed.rs`
 //!   ([`as_completed`](fn@crate::as_completed)).
 //! * `errors.rs` — every error type. `spin.rs` — the brief spin before sleeping, shared by

@@ -9,9 +9,7 @@
 //! `cargo test -p executor-core --test process_pool [NAME_FILTER]`.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::num::NonZeroUsize;
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -26,11 +24,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[path = "process_pool/channel.rs"]
 mod channel;
+#[cfg(target_os = "linux")]
+#[path = "process_pool/channel_attacks.rs"]
+mod channel_attacks;
 #[path = "process_pool/no_hang.rs"]
 mod no_hang;
-#[cfg(unix)]
-#[path = "process_pool/pipe_attacks.rs"]
-mod pipe_attacks;
 #[path = "process_pool/platform.rs"]
 mod platform;
 
@@ -100,12 +98,12 @@ static NOT_REGISTERED: Function<(), u32> = Function::new("not_registered", pid);
 static FUNCTIONS: &[&dyn RemoteFunction] = &[
     &channel::PRINT_LINE,
     &channel::PANIC_HERE,
-    #[cfg(unix)]
-    &pipe_attacks::CORRUPT_THE_RESULTS,
-    #[cfg(unix)]
-    &pipe_attacks::CLOSE_THE_PIPES,
-    #[cfg(unix)]
-    &pipe_attacks::LEAK_THE_PIPE_AND_EXIT,
+    #[cfg(target_os = "linux")]
+    &channel_attacks::CORRUPT_THE_RESULTS,
+    #[cfg(target_os = "linux")]
+    &channel_attacks::CLOSE_THE_CHANNEL,
+    #[cfg(target_os = "linux")]
+    &channel_attacks::LEAK_THE_CHANNEL_AND_EXIT,
     &no_hang::WAIT_FOR_FILE,
     &no_hang::BYTE_COUNT,
     &no_hang::PANIC_ON_DECODE,
@@ -500,6 +498,8 @@ fn workers_exit_when_the_parent_exits_early() {
 /// Runs [`orphan_parent`] in a child copy of this binary and returns its workers' pids.
 #[cfg(any(target_os = "linux", windows))]
 fn orphaned_workers() -> Vec<u32> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
     let mut parent = Command::new(std::env::current_exe().unwrap())
         .env(ORPHAN_PARENT, "1")
         .stdout(Stdio::piped())
@@ -732,9 +732,9 @@ fn main() {
     // One test at a time unless asked otherwise: several tests check how soon a pool breaks,
     // and their workers would compete for the two cores of a small machine.
     arguments.test_threads.get_or_insert(1);
-    #[cfg(unix)]
-    let platform_tests = pipe_attacks::TESTS;
-    #[cfg(not(unix))]
+    #[cfg(target_os = "linux")]
+    let platform_tests = channel_attacks::TESTS;
+    #[cfg(not(target_os = "linux"))]
     let platform_tests = &[];
     let trials = TESTS
         .iter()

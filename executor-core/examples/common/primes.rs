@@ -42,7 +42,9 @@ pub fn is_prime(n: u64) -> bool {
         return false;
     }
     let root = n.isqrt();
-    (3..=root).step_by(2).all(|divisor| !n.is_multiple_of(divisor))
+    (3..=root)
+        .step_by(2)
+        .all(|divisor| !n.is_multiple_of(divisor))
 }
 
 /// `proc_pool.py`'s `check`: the number, whether it is prime, and how long that took.

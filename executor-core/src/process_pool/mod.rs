@@ -6,18 +6,18 @@
 //!
 //! Each worker is this executable started again with an environment variable that makes
 //! [`run_worker_if_child`] serve requests instead of returning (`worker.rs`), as CPython's
-//! *spawn* start method does on every platform. The pool talks to it over two pipes of their
-//! own (`protocol.rs`), so the worker's stdout and stderr stay the program's. In the parent,
+//! *spawn* start method does on every platform. The pool talks to it over a channel of its own
+//! (`protocol.rs`), so the worker's stdout and stderr stay the program's. In the parent,
 //! two threads per worker (Python's management thread, split): a watcher (`watcher.rs`) starts
 //! the process and waits for it to exit, and a reader (`reader.rs`) reads its results and
 //! completes the futures (`sink.rs`). `submit` encodes the arguments, queues the request and
 //! hands it straight to an idle worker; the readers feed busy workers from the queue, several
-//! requests per write once it is long. What differs between Unix and Windows (how the pipes
-//! reach the worker, how a worker is stopped, how it dies with the parent) is in `sys/`.
+//! requests per write once it is long. What differs between Unix and Windows (the channel and
+//! how it reaches the worker, how a worker is stopped, how it dies with the parent) is in `sys/`.
 //!
 //! # Locks
 //!
-//! One `Mutex<State>` guards the queue, the workers (their request pipes and the futures they
+//! One `Mutex<State>` guards the queue, the workers (their request channels and the futures they
 //! are running), the shutdown flag and the broken reason. Requests are written to a worker's
 //! pipe under it, so such a write must never wait for long. A worker reads its pipe only between
 //! tasks (`worker.rs`): while it runs one, what is written to it stays in the pipe's buffer, and
@@ -45,7 +45,6 @@ mod worker;
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::fs::File;
 use std::io::Write;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -166,9 +165,9 @@ pub(crate) struct WorkerSlot {
     pid: u32,
     /// What `terminate_workers` and `kill_workers` stop; valid while `exited` is false.
     process: sys::Process,
-    /// The request pipe; `None` once closed (shutdown or retirement), which tells the worker to
-    /// exit after its last result.
-    requests: Option<File>,
+    /// Where requests go; `None` once closed (shutdown or retirement), which tells the worker
+    /// to exit after its last result.
+    requests: Option<sys::Requests>,
     /// Requests written and not yet answered, oldest first (the worker answers in order).
     in_flight: VecDeque<InFlight>,
     /// Requests written to this worker in its life, for `max_tasks_per_child`.
@@ -186,9 +185,10 @@ pub(crate) struct InFlight {
     sink: Box<dyn Sink>,
 }
 
-/// How many bytes of requests a busy worker may have waiting in its pipe: one page, the least a
-/// Linux pipe holds (64 KiB normally, one page when the user's pipes use too much memory; the
-/// pool asks Windows for 64 KiB too). A write within it never blocks, whatever the worker does.
+/// How many bytes of requests a busy worker may have waiting in its channel: one page, the
+/// least the channel surely holds (a Linux pipe holds 64 KiB normally, one page when the user's
+/// pipes use too much memory; a Unix socket's buffer is larger still, 8 KiB on macOS; the pool
+/// asks Windows for 64 KiB pipes). A write within it never blocks, whatever the worker does.
 const PIPE_BUDGET: usize = 4096;
 
 impl Shared {

@@ -1,4 +1,4 @@
-//! The messages between the pool and a worker process, and how they are framed on the pipes:
+//! The messages between the pool and a worker process, and how they are framed on the channel:
 //! a 4-byte little-endian length, then the message in postcard (a compact serde format, the
 //! role `pickle` plays for Python). Arguments and results are already encoded by the caller,
 //! so they travel as opaque bytes and the worker decodes them with the function's own types.
@@ -117,7 +117,7 @@ fn too_long(len: usize) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
         format!(
-            "a message of {len} bytes is over the {} MiB limit of the process pool's pipes",
+            "a message of {len} bytes is over the {} MiB limit of the process pool's channel",
             MAX_FRAME >> 20
         ),
     )

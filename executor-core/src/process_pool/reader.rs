@@ -2,7 +2,6 @@
 //! completes the futures, and notices when the pipe ends. The worker's watcher (`watcher.rs`)
 //! started both; this thread runs while the worker's pipe is open.
 
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -31,6 +30,14 @@ impl Handover {
         }
     }
 
+    /// Closes the parent's copies of the worker's ends, if it kept any.
+    pub(super) fn release_child_ends(&self) {
+        *self
+            .child_ends
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
     /// The read under way now, if one is: the same value twice, a while apart, means the reader
     /// waited in one read all that time.
     pub(super) fn read_under_way(&self) -> Option<u64> {
@@ -44,7 +51,7 @@ impl Handover {
 pub(super) fn run(
     shared: &Arc<Shared>,
     id: u64,
-    results: File,
+    results: sys::Results,
     handover: &Handover,
 ) -> Option<String> {
     let failure = read_results(shared, id, results, handover);
@@ -65,7 +72,7 @@ pub(super) fn run(
 fn read_results(
     shared: &Arc<Shared>,
     id: u64,
-    results: File,
+    results: sys::Results,
     handover: &Handover,
 ) -> Option<String> {
     let mut input = BufReader::with_capacity(
@@ -78,13 +85,7 @@ fn read_results(
     let greeted = protocol::expect_greeting(&mut input);
     // Greeted or not, the worker has its own copies now or never will: ours must go, or the
     // pipe could never report its end.
-    drop(
-        handover
-            .child_ends
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take(),
-    );
+    handover.release_child_ends();
     match greeted {
         Ok(true) => {}
         Ok(false) => return None,
@@ -131,7 +132,7 @@ fn read_results(
 
 /// The pipe, counting its reads (see [`Handover::reads`]).
 struct Counted<'a> {
-    pipe: File,
+    pipe: sys::Results,
     reads: &'a AtomicU64,
 }
 

@@ -3,9 +3,9 @@
 //! per worker). A second thread per worker, the reader (`reader.rs`), reads its results.
 //!
 //! Two threads because a worker can end in two ways that one blocking call cannot both see:
-//! its result pipe can close while it lives on (a task closed it; the reader sees that and
-//! kills the worker), and it can die while its pipe stays open (a task started a program that
-//! inherited the pipe and outlives the worker; only waiting for the process sees that). The
+//! its channel can close while it lives on (a task closed it; the reader sees that and kills
+//! the worker), and it can die while its channel stays open (a task started a program that
+//! inherited it and outlives the worker; only waiting for the process sees that). The
 //! watcher learns of a death within milliseconds either way, and the pool breaks at once.
 //!
 //! The watcher, not `submit`, starts the process because Linux's `PR_SET_PDEATHSIG` (see
@@ -14,7 +14,7 @@
 
 use std::io::{self, Write};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -25,8 +25,8 @@ use super::worker::WORKER_ENV;
 use super::{Shared, Sink, State, WatcherThread, WorkerSlot};
 use crate::errors::{SubmitError, TaskError};
 
-/// How long a dead worker's reader may take to reach the end of its pipe before the pipe counts
-/// as held open by some other process. Reading what is left in a pipe takes microseconds; the
+/// How long a dead worker's reader may take to reach the end of its channel before the channel
+/// counts as held open by another process. Reading what is left takes microseconds; the
 /// reader may also be busy completing futures (done-callbacks are user code), which does not
 /// count: see [`await_reader`].
 const END_OF_PIPE_GRACE: Duration = Duration::from_millis(250);
@@ -92,7 +92,7 @@ pub(super) fn start_worker(shared: &Arc<Shared>, state: &mut State) -> Result<us
 struct Started {
     pid: u32,
     process: Process,
-    requests: std::fs::File,
+    requests: sys::Requests,
     reader: thread::ThreadId,
 }
 
@@ -118,8 +118,8 @@ fn watch(
         child_ends,
     } = spawned;
     let process = Process::of(&child);
-    // The parent's copies of the worker's pipe ends, if it must keep them: the reader drops
-    // them once the worker's greeting proves it has its own, and this thread once it is gone.
+    // The parent's copies of the worker's ends, if it must keep them: the reader drops them
+    // once the worker's greeting proves it has its own, and this thread once it is gone.
     let handover = Arc::new(Handover::new(child_ends));
     let (done_tx, done_rx) = mpsc::channel();
     let reader = {
@@ -153,7 +153,7 @@ fn watch(
     }
 
     let exited = sys::wait_without_reaping(&mut child);
-    drop(lock(&handover.child_ends).take());
+    handover.release_child_ends();
     let failure = match await_reader(&done_rx, &handover) {
         ReaderEnd::Finished(failure) => {
             let _ = reader.join();
@@ -162,8 +162,8 @@ fn watch(
         // The thread stays blocked until the other process lets go of the pipe; it then finds
         // its worker gone and ends. Nobody joins it: waiting for it is what we must not do.
         ReaderEnd::Stuck => Some(format!(
-            "a worker process (pid {}) exited, but its result pipe is still held open by \
-             another process (did a task start a program that inherited it?)",
+            "a worker process (pid {}) exited, but its channel to the pool is still held open \
+             by another process (did a task start a program that inherited it?)",
             child.id()
         )),
     };
@@ -275,47 +275,33 @@ fn describe_death(pid: u32, status: io::Result<ExitStatus>) -> String {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A started worker and the parent's ends of its pipes.
+/// A started worker and the parent's ends of its channel.
 struct Spawned {
     child: Child,
-    /// Where the parent writes requests.
-    requests: std::fs::File,
-    /// Where the parent reads results.
-    results: std::fs::File,
+    requests: sys::Requests,
+    results: sys::Results,
     /// The worker's ends, where the platform needs the parent to keep them until the worker has
-    /// its own copies (see `sys::keep_until_taken`).
+    /// its own copies.
     child_ends: Option<ChildEnds>,
 }
 
-/// Starts this executable again as a worker. Its standard streams are the program's own (stdin
-/// excepted: a worker reading the terminal would fight the program for it, so it reads nothing,
-/// as CPython's workers do); the protocol goes over two pipes of its own.
+/// Starts this executable again as a worker. Its stdout and stderr are the program's own; the
+/// protocol goes over a channel of its own (`sys/`), and stdin reads nothing: a worker reading
+/// the terminal would fight the program for it (CPython's read nothing either).
 fn spawn(init: Option<Request>) -> io::Result<Spawned> {
     let mut init_frame = Vec::new();
     if let Some(init) = &init {
         protocol::encode_into(init, &mut init_frame)?;
     }
-    // The request pipe holds at least the `Init` frame, so writing it below never waits for
-    // the worker, even one that dies before reading anything.
-    let (child_read, mut requests) = sys::pipe(init_frame.len())?;
-    let (results, child_write) = sys::pipe(0)?;
-    let child_ends = ChildEnds {
-        read: child_read,
-        write: child_write,
-    };
     let mut command = Command::new(std::env::current_exe()?);
-    let pipes = sys::hand_over(&mut command, &child_ends);
+    let (mut requests, results, child_ends, how) = sys::channel(&mut command, init_frame.len())?;
     command
-        .env(WORKER_ENV, format!("{}:{pipes}", std::process::id()))
-        .stdin(Stdio::null())
+        .env(WORKER_ENV, format!("{}:{how}", std::process::id()))
         .stdout(Stdio::inherit())
         .stderr(Stdio::inherit());
     let mut child = command.spawn()?;
-    let child_ends = sys::keep_until_taken(child_ends);
+    // The channel holds at least the `Init` frame (`sys::channel`), so this write never waits
+    // for the worker, even one that dies before reading anything.
     let prepared = sys::watch_over(&child).and_then(|()| requests.write_all(&init_frame));
     if let Err(error) = prepared {
         let _ = child.kill();

@@ -9,11 +9,11 @@
 //! pool writes to a busy worker only what surely fits in the pipe (`PIPE_BUDGET` in `mod.rs`),
 //! and to an idle one, which has no result left to write and so is reading, anything.
 //!
-//! # Its own pipes, not stdin and stdout
+//! # A channel of its own, not stdout
 //!
-//! The protocol travels on two pipes of its own (`sys/`), so the process's standard streams
-//! stay the user's: a task's `println!` reaches the program's stdout, as a Python worker's
-//! `print` does.
+//! The protocol travels on a channel of its own (`sys/`: a socket on Unix, two pipes on
+//! Windows), so stdout and stderr stay the program's: a task's `println!` reaches the program's
+//! stdout, as a Python worker's `print` does.
 
 use std::cell::Cell;
 use std::ffi::OsStr;
@@ -26,7 +26,7 @@ use super::sys;
 use crate::errors::{TaskError, panic_message};
 
 /// The environment variable that puts a started copy of the program in worker mode; its value
-/// is the parent's pid and where to find the protocol pipes.
+/// is the parent's pid and where to find the protocol channel.
 pub(crate) const WORKER_ENV: &str = "EXECUTOR_CORE_PROCESS_POOL_WORKER";
 
 /// The hook every program using a [`ProcessPoolExecutor`](crate::ProcessPoolExecutor) calls
@@ -69,8 +69,8 @@ pub fn run_worker_if_child(functions: &'static [&'static dyn RemoteFunction]) {
     std::process::exit(code);
 }
 
-/// Parses [`WORKER_ENV`]: `PARENT_PID:PIPES`, where `PIPES` says how to find the protocol
-/// pipes on this platform (see `sys/`).
+/// Parses [`WORKER_ENV`]: `PARENT_PID:WHERE`, where `WHERE` says how to find the protocol
+/// channel on this platform (see `sys/`).
 fn parse_handover(value: &OsStr) -> io::Result<(u32, String)> {
     let invalid = || {
         io::Error::new(
@@ -79,15 +79,15 @@ fn parse_handover(value: &OsStr) -> io::Result<(u32, String)> {
         )
     };
     let value = value.to_str().ok_or_else(invalid)?;
-    let (parent, pipes) = value.split_once(':').ok_or_else(invalid)?;
+    let (parent, place) = value.split_once(':').ok_or_else(invalid)?;
     let parent = parent.parse().map_err(|_| invalid())?;
-    Ok((parent, pipes.to_owned()))
+    Ok((parent, place.to_owned()))
 }
 
 fn serve(handover: &OsStr) -> io::Result<()> {
-    let (parent, pipes) = parse_handover(handover)?;
+    let (parent, place) = parse_handover(handover)?;
     sys::die_with_parent(parent);
-    let (input, mut output) = sys::take_pipes(parent, &pipes)?;
+    let (input, mut output) = sys::take_channel(parent, &place)?;
     output.write_all(&protocol::GREETING)?;
     // A task's panic goes back to the parent as its future's error, with the place it happened;
     // printing it here as well would only be noise on the terminal.

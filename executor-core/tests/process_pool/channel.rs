@@ -1,6 +1,6 @@
 //! The protocol on pipes of its own: a task's `println!` reaches the program's stdout, and a
 //! panic's location reaches the parent (what a task must *not* be able to do to those pipes is
-//! in `pipe_attacks.rs`).
+//! in `channel_attacks.rs`).
 
 use std::process::{Command, Stdio};
 

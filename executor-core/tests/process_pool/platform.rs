@@ -21,6 +21,7 @@ mod unix {
     }
 
     /// Stops `pid` with `SIGSTOP` (what Ctrl-Z does to a foreground job).
+    #[cfg(target_os = "linux")]
     pub(crate) fn stop(worker: u32) {
         kill_process(pid(worker), Signal::STOP).expect("stop a worker");
     }

@@ -8,7 +8,7 @@ use std::ffi::c_void;
 use std::fs::File;
 use std::io;
 use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle, RawHandle};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
 use windows_sys::Win32::Foundation::{
@@ -49,9 +49,42 @@ impl Process {
     }
 }
 
+/// Where the pool writes requests, and reads results: pipe ends. Dropping the request pipe
+/// closes it, which the worker reads as the end of its requests.
+pub(crate) type Requests = File;
+pub(crate) type Results = File;
+/// What the worker reads requests from and writes results to.
+pub(crate) type WorkerInput = File;
+pub(crate) type WorkerOutput = File;
+
+/// Makes the two protocol pipes for `command`; returns the parent's ends, the worker's ends
+/// (the parent keeps them until the worker has its own copies: see `reader.rs`), and the text
+/// that tells the worker where they are: their handle values in this process. Nothing is
+/// inherited: the worker duplicates them out of us ([`take_channel`]), so another program
+/// started at the same moment by another thread cannot pick them up by accident. The request
+/// pipe holds at least `init_len` bytes, so the `Init` message never waits for the worker.
+pub(crate) fn channel(
+    command: &mut Command,
+    init_len: usize,
+) -> io::Result<(Requests, Results, Option<ChildEnds>, String)> {
+    let (child_read, requests) = pipe(init_len)?;
+    let (results, child_write) = pipe(0)?;
+    let how = format!(
+        "{},{}",
+        child_read.as_raw_handle() as usize,
+        child_write.as_raw_handle() as usize
+    );
+    // A worker reading the console would fight the program for it; CPython's read nothing.
+    command.stdin(Stdio::null());
+    let ends = ChildEnds {
+        _held: [child_read, child_write],
+    };
+    Ok((requests, results, Some(ends), how))
+}
+
 /// A pipe whose handles no child inherits, with a buffer of [`PIPE_BUFFER`] bytes, or
 /// `at_least` if that is more.
-pub(crate) fn pipe(at_least: usize) -> io::Result<(File, File)> {
+fn pipe(at_least: usize) -> io::Result<(File, File)> {
     let size = u32::try_from(at_least).unwrap_or(u32::MAX).max(PIPE_BUFFER);
     let mut read: HANDLE = INVALID_HANDLE_VALUE;
     let mut write: HANDLE = INVALID_HANDLE_VALUE;
@@ -69,26 +102,9 @@ pub(crate) fn pipe(at_least: usize) -> io::Result<(File, File)> {
     }
 }
 
-/// Returns how the worker finds `ends`: their handle values in this process. Nothing is
-/// inherited: the worker duplicates them out of us ([`take_pipes`]), so another program started
-/// at the same moment by another thread cannot pick them up by accident.
-pub(crate) fn hand_over(_command: &mut Command, ends: &ChildEnds) -> String {
-    format!(
-        "{},{}",
-        ends.read.as_raw_handle() as usize,
-        ends.write.as_raw_handle() as usize
-    )
-}
-
-/// The worker duplicates its handles out of the parent some time after it starts, so the
-/// parent keeps them until the worker's greeting shows it has (or until it exits).
-pub(crate) fn keep_until_taken(ends: ChildEnds) -> Option<ChildEnds> {
-    Some(ends)
-}
-
-/// The worker's side of [`hand_over`]: duplicates the parent's two handles into this process.
+/// The worker's side of [`channel`]: duplicates the parent's two handles into this process.
 /// The duplicates are not inheritable, so a program a task starts does not get them.
-pub(crate) fn take_pipes(parent: u32, ids: &str) -> io::Result<(File, File)> {
+pub(crate) fn take_channel(parent: u32, ids: &str) -> io::Result<(WorkerInput, WorkerOutput)> {
     let invalid = || io::Error::new(io::ErrorKind::InvalidInput, format!("bad pipe ids {ids:?}"));
     let (read, write) = ids.split_once(',').ok_or_else(invalid)?;
     let read: usize = read.parse().map_err(|_| invalid())?;

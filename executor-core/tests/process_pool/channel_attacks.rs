@@ -1,12 +1,12 @@
-//! What a task must not be able to do to the pool through its protocol pipes: corrupt a frame's
-//! length (the pool breaks without allocating it), close them (the pool breaks within a second,
-//! and the worker is not left running), or hand them to a program that outlives the worker (the
-//! pool still breaks within a second).
+//! What a task must not be able to do to the pool through its protocol channel: corrupt a
+//! frame's length (the pool breaks without allocating it), close it (the pool breaks within a
+//! second, and the worker is not left running), or hand it to a program that outlives the worker
+//! (the pool still breaks within a second).
 //!
-//! Unix only: the attacks find the pipes by their descriptor numbers. On Windows the worker's
-//! handles are private duplicates that no task can name, nor a child inherit (they are not
-//! inheritable), so there is nothing to attack; the frame-length limit is proved there by
-//! `protocol.rs`'s unit tests.
+//! Linux only: the attacks find the worker's socket in `/proc/self/fd` (the code under attack is
+//! the same on every Unix). On Windows the worker's handles are private duplicates that no task
+//! can name, nor a child inherit (they are not inheritable), so there is nothing to attack; the
+//! frame-length limit is proved there by `protocol.rs`'s unit tests.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -20,44 +20,52 @@ use super::{SLEEP_MS, SOON, pool};
 
 // ---- Functions the workers run (registered in the test binary's `FUNCTIONS`) ----------------
 
-/// The protocol pipes as the worker holds them, read from the variable the pool set (a test
-/// peeks at the pool's private hand-over to attack it; no real task has a reason to).
-fn protocol_fds() -> (i32, i32) {
-    let value = std::env::var("EXECUTOR_CORE_PROCESS_POOL_WORKER").expect("in a worker");
-    let (_parent, pipes) = value.split_once(':').expect("PID:PIPES");
-    let (read, write) = pipes.split_once(',').expect("READ,WRITE");
-    (read.parse().unwrap(), write.parse().unwrap())
+/// The descriptors of the worker's protocol socket (the worker holds it twice: one copy to
+/// read, one to write), found as the process's only sockets (a test peeks at the pool's
+/// private channel to attack it; no real task has a reason to).
+fn protocol_fds() -> Vec<i32> {
+    let fds: Vec<i32> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            target
+                .to_string_lossy()
+                .starts_with("socket:")
+                .then(|| entry.file_name().to_str()?.parse().ok())?
+        })
+        .collect();
+    assert!(!fds.is_empty(), "no protocol socket found");
+    fds
 }
 
 /// Writes a frame length of almost 4 GiB on the result pipe, then waits.
 fn corrupt_the_results(_: ()) {
     use std::io::Write;
     use std::os::fd::FromRawFd;
-    let (_, write) = protocol_fds();
+    let write = protocol_fds()[0];
     // SAFETY: the worker owns this open descriptor; ManuallyDrop keeps it from being closed.
     let mut pipe = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(write) });
     pipe.write_all(&0xffff_fff0_u32.to_le_bytes()).unwrap();
     std::thread::sleep(Duration::from_secs(60));
 }
 
-/// Closes both protocol pipes and goes on running.
-fn close_the_pipes(_: ()) {
+/// Closes the protocol socket (every descriptor of it) and goes on running.
+fn close_the_channel(_: ()) {
     use std::os::fd::{FromRawFd, OwnedFd};
-    let (read, write) = protocol_fds();
-    // SAFETY: the worker owns these open descriptors; dropping the OwnedFds closes them, and
-    // the worker's own handles are never used again (this task does not return).
-    unsafe {
-        drop(OwnedFd::from_raw_fd(read));
-        drop(OwnedFd::from_raw_fd(write));
+    for fd in protocol_fds() {
+        // SAFETY: the worker owns these open descriptors; dropping the OwnedFd closes one, and
+        // the worker's own handles are never used again (this task does not return).
+        unsafe { drop(OwnedFd::from_raw_fd(fd)) };
     }
     std::thread::sleep(Duration::from_secs(60));
 }
 
 /// Starts a program that inherits the result pipe and outlives the worker, then dies.
-fn leak_the_pipe_and_exit(_: ()) {
+fn leak_the_channel_and_exit(_: ()) {
     use rustix::io::{FdFlags, fcntl_setfd};
     use std::os::fd::BorrowedFd;
-    let (_, write) = protocol_fds();
+    let write = protocol_fds()[0];
     // SAFETY: the descriptor is open for the whole life of the worker.
     let fd = unsafe { BorrowedFd::borrow_raw(write) };
     fcntl_setfd(fd, FdFlags::empty()).unwrap();
@@ -67,10 +75,10 @@ fn leak_the_pipe_and_exit(_: ()) {
 
 pub(crate) static CORRUPT_THE_RESULTS: Function<(), ()> =
     Function::new("corrupt_the_results", corrupt_the_results);
-pub(crate) static CLOSE_THE_PIPES: Function<(), ()> =
-    Function::new("close_the_pipes", close_the_pipes);
-pub(crate) static LEAK_THE_PIPE_AND_EXIT: Function<(), ()> =
-    Function::new("leak_the_pipe_and_exit", leak_the_pipe_and_exit);
+pub(crate) static CLOSE_THE_CHANNEL: Function<(), ()> =
+    Function::new("close_the_channel", close_the_channel);
+pub(crate) static LEAK_THE_CHANNEL_AND_EXIT: Function<(), ()> =
+    Function::new("leak_the_channel_and_exit", leak_the_channel_and_exit);
 
 // ---- The tests -------------------------------------------------------------------------------
 
@@ -100,7 +108,7 @@ pub(crate) fn a_bad_frame_length_breaks_the_pool_without_allocating_it() {
     ));
 }
 
-pub(crate) fn a_task_that_closes_the_pipes_breaks_the_pool_within_a_second() {
+pub(crate) fn a_task_that_closes_the_channel_breaks_the_pool_within_a_second() {
     let pool = pool(1);
     let worker = pool
         .submit(SLEEP_MS.call(0))
@@ -108,16 +116,16 @@ pub(crate) fn a_task_that_closes_the_pipes_breaks_the_pool_within_a_second() {
         .into_result()
         .unwrap();
     let started = Instant::now();
-    let future = pool.submit(CLOSE_THE_PIPES.call(())).unwrap();
+    let future = pool.submit(CLOSE_THE_CHANNEL.call(())).unwrap();
     broke_soon(future.result(Some(SOON)), started, "");
     drop(pool);
     assert!(!platform::alive(worker), "the worker was left running");
 }
 
-pub(crate) fn a_worker_whose_pipe_outlives_it_breaks_the_pool_within_a_second() {
+pub(crate) fn a_worker_whose_channel_outlives_it_breaks_the_pool_within_a_second() {
     let pool = pool(1);
     let started = Instant::now();
-    let future = pool.submit(LEAK_THE_PIPE_AND_EXIT.call(())).unwrap();
+    let future = pool.submit(LEAK_THE_CHANNEL_AND_EXIT.call(())).unwrap();
     broke_soon(future.result(Some(SOON)), started, "held open");
     // The pool's owner is not kept waiting for the program that holds the pipe either.
     finishes("dropping the pool", move || drop(pool));
@@ -145,12 +153,12 @@ pub(crate) const TESTS: &[(&str, fn())] = &[
         a_bad_frame_length_breaks_the_pool_without_allocating_it,
     ),
     (
-        "a_task_that_closes_the_pipes_breaks_the_pool_within_a_second",
-        a_task_that_closes_the_pipes_breaks_the_pool_within_a_second,
+        "a_task_that_closes_the_channel_breaks_the_pool_within_a_second",
+        a_task_that_closes_the_channel_breaks_the_pool_within_a_second,
     ),
     (
-        "a_worker_whose_pipe_outlives_it_breaks_the_pool_within_a_second",
-        a_worker_whose_pipe_outlives_it_breaks_the_pool_within_a_second,
+        "a_worker_whose_channel_outlives_it_breaks_the_pool_within_a_second",
+        a_worker_whose_channel_outlives_it_breaks_the_pool_within_a_second,
     ),
     (
         "terminate_workers_returns_for_a_stopped_worker",
