@@ -30,8 +30,14 @@ static FUNCTIONS: &[&dyn RemoteFunction] = &[&NO_OP, &IDENTITY];
 
 const ROUNDS: usize = 5;
 
+/// Set in a child copy of this binary: echo stdin to stdout, byte by byte (the floor below).
+const ECHO: &str = "PROCESS_POOL_BENCH_ECHO";
+
 fn main() {
     run_worker_if_child(FUNCTIONS);
+    if std::env::var_os(ECHO).is_some() {
+        echo();
+    }
     let mut criterion = Criterion::default().configure_from_args();
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
     let pool = ProcessPoolExecutor::new(workers).expect("workers > 0");
@@ -125,6 +131,13 @@ fn summary(pool: &ProcessPoolExecutor, workers: usize) {
         trips.sort();
         trips[trips.len() / 2].as_secs_f64() * 1e6
     });
+    let mut echo = EchoChild::start();
+    report("floor: one byte to a child and back (µs)", || {
+        let mut trips: Vec<Duration> = (0..2_000).map(|_| echo.round_trip()).collect();
+        trips.sort();
+        trips[trips.len() / 2].as_secs_f64() * 1e6
+    });
+    drop(echo);
     report("10,000 no-op submit + wait (tasks/s)", || {
         let start = Instant::now();
         no_op_tasks(pool, 10_000);
@@ -148,6 +161,62 @@ fn summary(pool: &ProcessPoolExecutor, workers: usize) {
         times.sort();
         times[times.len() / 2].as_secs_f64() * 1e3
     });
+}
+
+/// The least any process pool's round trip can cost on this system: a byte through a pipe to
+/// another process, which writes it back (two wake-ups, two pipe writes, no work). Under Wine
+/// this is where most of a round trip goes.
+struct EchoChild {
+    child: std::process::Child,
+    to: std::process::ChildStdin,
+    from: std::process::ChildStdout,
+}
+
+impl EchoChild {
+    fn start() -> EchoChild {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(std::env::current_exe().expect("own path"))
+            .env(ECHO, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the echo child");
+        let to = child.stdin.take().expect("piped");
+        let from = child.stdout.take().expect("piped");
+        EchoChild { child, to, from }
+    }
+
+    fn round_trip(&mut self) -> Duration {
+        use std::io::{Read, Write};
+        let start = Instant::now();
+        self.to.write_all(&[1]).expect("echo child alive");
+        let mut byte = [0];
+        self.from.read_exact(&mut byte).expect("echo child alive");
+        start.elapsed()
+    }
+}
+
+impl Drop for EchoChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn echo() -> ! {
+    use std::io::{Read, Write};
+    let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
+    let mut byte = [0];
+    while input.read_exact(&mut byte).is_ok() {
+        if output
+            .write_all(&byte)
+            .and_then(|()| output.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    std::process::exit(0)
 }
 
 fn report(what: &str, mut measure: impl FnMut() -> f64) {

@@ -103,6 +103,19 @@ impl MapOptions {
 /// assert_eq!(results[2].as_ref().ok(), Some(&3));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Python's `executor.map(f, items)` is often written as a statement, for its side effects.
+/// Here that would drop the iterator at once and cancel the tasks, so it warns:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// use executor_core::{Executor, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(2).unwrap();
+/// pool.map(|n: i32| println!("{n}"), 1..=3, None).unwrap(); // dropped: cancelled
+/// ```
+#[must_use = "dropping a Map cancels every task it has not started: iterate it, for example \
+              `for result in pool.map(..)? { result?; }`, to run them all"]
 pub struct Map<'a, E: ?Sized, I, F, T> {
     executor: &'a E,
     f: Arc<F>,
