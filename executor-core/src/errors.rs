@@ -304,13 +304,20 @@ pub enum BuildError {
 /// let (future, completer) = implementer::new_future::<u8>();
 /// assert!(future.cancel());
 /// let error = completer.set_result(1).unwrap_err();
-/// assert_eq!(error.to_string(), "invalid state: the future is already cancelled");
+/// // Which future, as Python's message says: its repr.
+/// assert_eq!(
+///     error.to_string(),
+///     format!("invalid state: the future is already cancelled: {future}")
+/// );
+/// assert!(error.to_string().ends_with("state=cancelled>"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("invalid state: the future is already {state}")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid state: the future is already {state}: {future}")]
 pub struct InvalidStateError {
     /// The state the future was in: `running`, `finished` or `cancelled`.
     pub state: &'static str,
+    /// The future's repr at the time, `<Future at 0x… state=finished returned u8>`.
+    pub future: Arc<str>,
 }
 
 /// [`as_completed`](fn@crate::as_completed) reached its deadline with futures still unfinished

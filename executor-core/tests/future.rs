@@ -10,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use executor_core::implementer::{Completer, new_future};
-use executor_core::{Future, FutureError, InvalidStateError, TaskError};
+use executor_core::{Future, FutureError, TaskError};
 
 /// A generous timeout for "this will happen soon" waits: long enough never to flake on a busy
 /// machine, short enough to fail a broken test instead of hanging CI.
@@ -385,25 +385,24 @@ fn into_result_waits_for_running_callbacks_before_moving_the_value_out() {
 fn completing_a_cancelled_future_is_an_invalid_state() {
     let (future, completer) = pending::<u8>();
     future.cancel();
-    assert_eq!(
-        completer.set_result(1),
-        Err(InvalidStateError { state: "cancelled" })
-    );
+    let error = completer.set_result(1).unwrap_err();
+    assert_eq!(error.state, "cancelled");
+    // Python's message names the future: `CANCELLED: <Future at 0x… state=cancelled>`.
+    assert_eq!(&*error.future, future.to_string());
+    assert!(error.to_string().contains(&future.to_string()), "{error}");
     let (future, completer) = pending::<u8>();
     future.cancel();
-    assert_eq!(
-        completer.set_exception(TaskError::Abandoned),
-        Err(InvalidStateError { state: "cancelled" })
-    );
+    let error = completer.set_exception(TaskError::Abandoned).unwrap_err();
+    assert_eq!(error.state, "cancelled");
+    assert_eq!(&*error.future, future.to_string());
 }
 
 #[test]
 fn set_running_twice_is_an_invalid_state() {
-    let (_future, mut completer) = running::<u8>();
-    assert_eq!(
-        completer.set_running_or_notify_cancel(),
-        Err(InvalidStateError { state: "running" })
-    );
+    let (future, mut completer) = running::<u8>();
+    let error = completer.set_running_or_notify_cancel().unwrap_err();
+    assert_eq!(error.state, "running");
+    assert_eq!(&*error.future, future.to_string());
 }
 
 #[test]

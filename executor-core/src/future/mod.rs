@@ -538,6 +538,7 @@ impl<T> Future<T> {
         if state::is_done(word) {
             return Err(InvalidStateError {
                 state: state::name(word),
+                future: self.to_string().into(),
             });
         }
         if let Some(outcome) = outcome {
@@ -608,6 +609,7 @@ impl<T> Future<T> {
             Err(word) if state::base(word) == CANCELLED => Ok(false),
             Err(word) => Err(InvalidStateError {
                 state: state::name(word),
+                future: self.to_string().into(),
             }),
         }
     }
