@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::errors::AsCompletedTimeout;
 use crate::future::Future;
+use crate::future::signal::Signal;
 use crate::sync::Arc;
-use crate::wait::{Registrations, Signal};
+use crate::wait::Registrations;
 
 /// Returns an iterator that yields each future once it is done: first those already done (in
 /// the order given), then the others as they finish or are cancelled.

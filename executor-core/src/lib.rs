@@ -64,7 +64,8 @@
 //! # Layout
 //!
 //! * `future/` — [`Future<T>`]: `state.rs` (the state machine), `waiters.rs` (done-callbacks and
-//!   listeners), `bridge.rs` (`.await` support).
+//!   listeners), `signal.rs` (the listener `wait` and `as_completed` block on), `bridge.rs`
+//!   (`.await` support).
 //! * [`implementer`] — [`Completer`](implementer::Completer), the executor's side of a future.
 //! * `executor.rs` — the [`Executor`] trait and what each executor accepts: [`Task`] (for
 //!   `submit`), [`MapFn`] (for `map`), [`ClosureExecutor`] (executors that take closures);
@@ -78,8 +79,8 @@
 //!   and `reader.rs` (the parent's two threads per worker: its process, its results),
 //!   `worker.rs` (the worker process), `sink.rs` (a request's futures), `sys/` (what differs
 //!   between Unix and Windows).
-//! * `wait.rs` — [`wait`](fn@crate::wait) and the signal it shares with `as_completed.rs`
-//!   ([`as_completed`](fn@crate::as_completed)).
+//! * `wait.rs` — [`wait`](fn@crate::wait), and the registrations it shares with
+//!   `as_completed.rs` ([`as_completed`](fn@crate::as_completed)).
 //! * `errors.rs` — every error type. `spin.rs` — the brief spin before sleeping, shared by
 //!   `result()` and idle workers. `sync.rs` — the std/loom switch for the loom models.
 //!

@@ -1,5 +1,6 @@
 //! [`wait`](fn@crate::wait): block until some or all of a group of futures are done (Python's
-//! `concurrent.futures.wait`), and the [`Signal`] that `wait` and `as_completed` block on.
+//! `concurrent.futures.wait`), and the registrations of its signal (`future/signal.rs`) that
+//! `as_completed` shares.
 //!
 //! Like CPython, `wait` does not poll: it registers one shared signal as a listener on every
 //! unfinished future, and each future pushes its index into the signal as it becomes done. Unlike
@@ -9,9 +10,10 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crate::future::Future;
+use crate::future::signal::Signal;
 use crate::future::state;
 use crate::future::waiters::{Listener, ListenerId};
-use crate::sync::{Arc, Condvar, Mutex, lock};
+use crate::sync::Arc;
 
 /// When [`wait`](fn@crate::wait) should return (Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION`,
 /// `ALL_COMPLETED`; the same names exist as constants at the crate root).
@@ -155,51 +157,5 @@ impl<T> Drop for Registrations<'_, T> {
         for (future, id) in self.entries.drain(..) {
             future.remove_listener(id);
         }
-    }
-}
-
-/// A mailbox of "future number `token` is done" messages, shared by all futures one `wait` or
-/// `as_completed` call watches: the counterpart of CPython's `_Waiter` objects.
-pub(crate) struct Signal {
-    finished: Mutex<Vec<usize>>,
-    arrived: Condvar,
-}
-
-impl Signal {
-    pub(crate) fn new() -> Self {
-        Signal {
-            finished: Mutex::new(Vec::new()),
-            arrived: Condvar::new(),
-        }
-    }
-
-    /// Called by a future (after releasing its own lock) when it becomes done.
-    pub(crate) fn notify(&self, token: usize) {
-        lock(&self.finished).push(token);
-        self.arrived.notify_one();
-    }
-
-    /// Waits for at least one token or the deadline; `None` means the deadline passed first.
-    pub(crate) fn wait(&self, deadline: Option<Instant>) -> Option<Vec<usize>> {
-        let mut finished = lock(&self.finished);
-        while finished.is_empty() {
-            finished = match deadline {
-                None => self
-                    .arrived
-                    .wait(finished)
-                    .unwrap_or_else(std::sync::PoisonError::into_inner),
-                Some(deadline) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        return None;
-                    }
-                    self.arrived
-                        .wait_timeout(finished, deadline - now)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .0
-                }
-            };
-        }
-        Some(std::mem::take(&mut *finished))
     }
 }

@@ -30,6 +30,7 @@
 //! DESIGN.md in the crate root tells the same story with the orderings spelled out.
 
 mod bridge;
+pub(crate) mod signal;
 pub(crate) mod state;
 pub(crate) mod waiters;
 

@@ -12,10 +12,10 @@ use std::task::Waker;
 
 use thin_vec::ThinVec;
 
+use super::signal::Signal;
 use crate::errors::panic_message;
 use crate::future::Future;
 use crate::sync::Arc;
-use crate::wait::Signal;
 
 /// A boxed done-callback. `Send` because it may run in a worker thread.
 pub(crate) type Callback<T> = Box<dyn FnOnce(&Future<T>) + Send + 'static>;
