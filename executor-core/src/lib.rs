@@ -74,8 +74,9 @@
 //!   (Python's `_WorkItem`), `worker.rs` (Python's `_worker` loop), `local.rs` (each worker's
 //!   short queue of jobs taken in a batch), `gate.rs` and `sleep.rs` (how shutdown and idle
 //!   workers agree with `submit` without a shared lock), `idle.rs` (reusing idle threads).
-//! * [`process_pool`] — [`ProcessPoolExecutor`]: `mod.rs` (submit, dispatch, shutdown, builder),
-//!   `function.rs` (registered functions), `protocol.rs` (messages on the pipes), `watcher.rs`
+//! * [`process_pool`] — [`ProcessPoolExecutor`]: `mod.rs` (the pool's state, shutdown),
+//!   `builder.rs`, `submit.rs`, `dispatch.rs` (requests to workers, breaking the pool),
+//!   `function.rs` (registered functions), `protocol.rs` (messages on the channel), `watcher.rs`
 //!   and `reader.rs` (the parent's two threads per worker: its process, its results),
 //!   `worker.rs` (the worker process), `sink.rs` (a request's futures), `sys/` (what differs
 //!   between Unix and Windows).

@@ -15,6 +15,13 @@
 //! requests per write once it is long. What differs between Unix and Windows (the channel and
 //! how it reaches the worker, how a worker is stopped, how it dies with the parent) is in `sys/`.
 //!
+//! # Files
+//!
+//! `mod.rs`: the pool's state and its public face (shutdown, `terminate_workers`); `builder.rs`;
+//! `submit.rs` (encoding and queueing a request); `dispatch.rs` (handing requests to workers,
+//! breaking the pool); `watcher.rs` and `reader.rs` (the two threads per worker); `worker.rs`
+//! (the worker process); `protocol.rs`, `function.rs`, `sink.rs`; `sys/` (per platform).
+//!
 //! # Locks
 //!
 //! One `Mutex<State>` guards the queue, the workers (their request channels and the futures they
@@ -35,34 +42,31 @@
 //! [`TaskError::BrokenProcessPool`], as CPython does: after a crash nobody knows what state the
 //! work was left in.
 
+mod builder;
+mod dispatch;
 mod function;
 mod protocol;
 mod reader;
 mod sink;
+mod submit;
 mod sys;
 mod watcher;
 mod worker;
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::io::Write;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle, ThreadId};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
+pub use builder::ProcessPoolBuilder;
 pub use function::{Call, Function, RemoteFunction, Types};
 pub use worker::run_worker_if_child;
 
-use crate::errors::{BuildError, SubmitError, TaskError};
-use crate::executor::{Executor, MapFn, Task};
-use crate::future::Future;
-use crate::implementer::{self, Completer};
-use function::serialization_error;
-use protocol::Request;
-use sink::{Completers, Sink};
+use crate::errors::{BuildError, TaskError};
+use crate::executor::Executor;
+use dispatch::release_idle_workers;
+use sink::Sink;
 
 /// A pool of up to `max_workers` worker processes (Python's `ProcessPoolExecutor`).
 ///
@@ -139,20 +143,6 @@ impl Queued {
     }
 }
 
-/// After shutdown, once the queue is empty, an idle worker will never get another request:
-/// closing its pipe tells it to exit. (A busy one is closed the same way once it is idle; a
-/// request dropped because its futures were cancelled can make the queue empty at any time,
-/// so every dispatch ends with this.)
-fn release_idle_workers(state: &mut State) {
-    if state.shutdown && state.queue.is_empty() {
-        for worker in &mut state.workers {
-            if worker.in_flight.is_empty() {
-                worker.requests = None;
-            }
-        }
-    }
-}
-
 /// A worker's watcher, to join, and the id of its reader, which waits for it.
 pub(crate) struct WatcherThread {
     handle: JoinHandle<()>,
@@ -183,135 +173,6 @@ pub(crate) struct InFlight {
     /// The size of its frame on the pipe, for [`PIPE_BUDGET`].
     bytes: usize,
     sink: Box<dyn Sink>,
-}
-
-/// How many bytes of requests a busy worker may have waiting in its channel: one page, the
-/// least the channel surely holds (a Linux pipe holds 64 KiB normally, one page when the user's
-/// pipes use too much memory; a Unix socket's buffer is larger still, 8 KiB on macOS; the pool
-/// asks Windows for 64 KiB pipes). A write within it never blocks, whatever the worker does.
-const PIPE_BUDGET: usize = 4096;
-
-impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        // No user code runs under this lock, so it is never poisoned by a task; recover anyway.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Hands queued requests to workers, and starts a worker if requests are left over and the
-    /// limit allows (Python's `_adjust_process_count`, one process per call). `feed_busy` also
-    /// tops up workers that are running something (the reader threads do that, in batches).
-    fn dispatch(self: &Arc<Self>, state: &mut State, feed_busy: bool) -> Result<(), SubmitError> {
-        let workers = state.workers.len().max(1);
-        for index in 0..state.workers.len() {
-            if state.queue.is_empty() {
-                break;
-            }
-            // How many requests a worker may hold: one while the queue is short, so that long
-            // tasks spread evenly over the workers; up to 64 when it is long, so that a flood
-            // of small tasks travels in big writes. Written requests can no longer be
-            // cancelled or moved to another worker; that is the price of the batches.
-            let target = if feed_busy || state.workers[index].in_flight.is_empty() {
-                1 + (state.queue.len() / (workers * 8)).min(63)
-            } else {
-                0
-            };
-            self.feed(state, index, target);
-        }
-        if !state.queue.is_empty()
-            && state.workers.len() < self.max_workers
-            && state.broken.is_none()
-        {
-            let index = watcher::start_worker(self, state)?;
-            self.feed(state, index, 1);
-        }
-        release_idle_workers(state);
-        Ok(())
-    }
-
-    /// Writes up to `target - in_flight` queued requests to worker `index`, in one write, as
-    /// far as [`PIPE_BUDGET`] allows (see "Locks" in the module docs).
-    fn feed(&self, state: &mut State, index: usize, target: usize) {
-        let mut frames = Vec::new();
-        let mut written: Vec<InFlight> = Vec::new();
-        loop {
-            let worker = &state.workers[index];
-            let tasks_left = self
-                .max_tasks_per_child
-                .is_none_or(|max| worker.sent + written.len() < max.get());
-            if worker.requests.is_none()
-                || worker.in_flight.len() + written.len() >= target
-                || !tasks_left
-            {
-                break;
-            }
-            let Some(next) = state.queue.front() else {
-                break;
-            };
-            // The oldest request the worker holds is the one it runs (read whole) or is reading,
-            // so the first request of an idle worker may be of any size. Every later one may
-            // sit unread in the pipe, and together they must fit in what it surely holds.
-            let mut held = worker.in_flight.iter().chain(&written);
-            let busy = held.next().is_some();
-            let unread: usize = held.map(|request| request.bytes).sum();
-            if busy && unread + next.frame_bound() > PIPE_BUDGET {
-                break;
-            }
-            let Some(mut queued) = state.queue.pop_front() else {
-                break;
-            };
-            if !queued.sink.start(&mut queued.args) {
-                continue; // every future of it was cancelled while queued
-            }
-            let id = state.next_request;
-            state.next_request += 1;
-            let request = Request::Run {
-                id,
-                function: queued.function.to_owned(),
-                args: queued.args,
-            };
-            let before = frames.len();
-            if let Err(error) = protocol::encode_into(&request, &mut frames) {
-                queued.sink.fail(serialization_error(error));
-                continue;
-            }
-            written.push(InFlight {
-                id,
-                bytes: frames.len() - before,
-                sink: queued.sink,
-            });
-        }
-        let worker = &mut state.workers[index];
-        if let (Some(requests), false) = (&mut worker.requests, frames.is_empty()) {
-            // An error means the worker is dead or dying: its watcher will see it and break the
-            // pool, failing these requests with the others.
-            let _ = requests.write_all(&frames);
-        }
-        worker.sent += written.len();
-        worker.in_flight.extend(written);
-        let retire = self
-            .max_tasks_per_child
-            .is_some_and(|max| worker.sent >= max.get());
-        if retire {
-            // Closing the pipe tells the worker to exit after its last result; its watcher
-            // then starts a replacement if work is waiting.
-            worker.requests = None;
-        }
-    }
-
-    /// Marks the pool broken, kills the workers and takes every unfinished request, to be failed
-    /// by the caller once the lock is released.
-    fn break_pool(&self, state: &mut State, reason: Arc<str>) -> Vec<Box<dyn Sink>> {
-        state.broken.get_or_insert(reason);
-        let mut sinks: Vec<Box<dyn Sink>> = state.queue.drain(..).map(|q| q.sink).collect();
-        for worker in &mut state.workers {
-            worker.requests = None;
-            sinks.extend(worker.in_flight.drain(..).map(|r| r.sink));
-            if !worker.exited {
-                sys::kill(worker.process);
-            }
-        }
-        sinks
-    }
 }
 
 impl ProcessPoolExecutor {
@@ -437,34 +298,6 @@ impl ProcessPoolExecutor {
         self.join_watchers();
     }
 
-    fn submit_queued(&self, queued: Queued, types: Types) -> Result<(), SubmitError> {
-        let Some(registry) = function::registry() else {
-            return Err(SubmitError::NoWorkerHook);
-        };
-        function::check_registered(registry, queued.function, types)?;
-        let mut state = self.shared.lock();
-        if let Some(reason) = &state.broken {
-            return Err(SubmitError::BrokenProcessPool {
-                reason: Arc::clone(reason),
-            });
-        }
-        if state.shutdown {
-            return Err(SubmitError::Shutdown);
-        }
-        state.queue.push_back(queued);
-        if let Err(error) = self.shared.dispatch(&mut state, false) {
-            // No worker could start. With workers running, they will get to the request; with
-            // none, it would wait forever: take it back and refuse it.
-            if state.workers.is_empty() {
-                let refused = state.queue.pop_back();
-                drop(state);
-                drop(refused);
-                return Err(error);
-            }
-        }
-        Ok(())
-    }
-
     /// Waits for every watcher thread (and so every worker process) to finish.
     fn join_watchers(&self) {
         let me = thread::current().id();
@@ -482,100 +315,6 @@ impl ProcessPoolExecutor {
                 }
             }
         }
-    }
-}
-
-/// Encodes the arguments of one call; a failure becomes a future failed at once. (Postcard
-/// keeps no custom message, so the error says whose arguments failed.)
-fn encode_args<A: Serialize>(name: &str, args: &A) -> Result<Vec<u8>, TaskError> {
-    postcard::to_allocvec(args).map_err(|error| {
-        serialization_error(format!(
-            "could not encode the arguments of `{name}`: {error}"
-        ))
-    })
-}
-
-fn failed_future<R>(error: TaskError) -> Future<R> {
-    let (future, completer) = implementer::new_future();
-    // A brand-new future cannot be in a final state, so this cannot fail.
-    let _ = completer.set_exception(error);
-    future
-}
-
-impl<A, R> Task<ProcessPoolExecutor> for Call<A, R>
-where
-    A: Serialize + Send + 'static,
-    R: DeserializeOwned + Send + 'static,
-{
-    type Output = R;
-
-    fn submit_to(self, executor: &ProcessPoolExecutor) -> Result<Future<R>, SubmitError> {
-        let args = match encode_args(self.function.name(), &self.args) {
-            Ok(args) => args,
-            // Only this future fails, like a PicklingError in Python; the pool is untouched.
-            Err(error) => return Ok(failed_future(error)),
-        };
-        let (future, completer) = implementer::new_future();
-        executor.submit_queued(
-            Queued {
-                function: self.function.name(),
-                args: vec![args],
-                sink: Box::new(Completers {
-                    completers: vec![completer],
-                }),
-            },
-            self.function.types(),
-        )?;
-        Ok(future)
-    }
-}
-
-impl<A, R> MapFn<ProcessPoolExecutor, A> for Function<A, R>
-where
-    A: Serialize + Send + 'static,
-    R: DeserializeOwned + Send + 'static,
-{
-    type Output = R;
-
-    fn submit_item(
-        self: Arc<Self>,
-        executor: &ProcessPoolExecutor,
-        item: A,
-    ) -> Result<Future<R>, SubmitError> {
-        self.call(item).submit_to(executor)
-    }
-
-    /// One request for the whole chunk: one message each way, however many items.
-    fn submit_chunk(
-        self: Arc<Self>,
-        executor: &ProcessPoolExecutor,
-        items: Vec<A>,
-    ) -> Result<Vec<Future<R>>, SubmitError> {
-        let mut futures = Vec::with_capacity(items.len());
-        let mut args = Vec::with_capacity(items.len());
-        let mut completers: Vec<Completer<R>> = Vec::with_capacity(items.len());
-        for item in &items {
-            match encode_args(self.name(), item) {
-                Ok(encoded) => {
-                    let (future, completer) = implementer::new_future();
-                    futures.push(future);
-                    args.push(encoded);
-                    completers.push(completer);
-                }
-                Err(error) => futures.push(failed_future(error)),
-            }
-        }
-        if !completers.is_empty() {
-            executor.submit_queued(
-                Queued {
-                    function: self.name(),
-                    args,
-                    sink: Box::new(Completers { completers }),
-                },
-                self.types(),
-            )?;
-        }
-        Ok(futures)
     }
 }
 
@@ -634,84 +373,5 @@ impl fmt::Debug for ProcessPoolExecutor {
             .field("max_workers", &self.shared.max_workers)
             .field("worker_pids", &self.worker_pids())
             .finish_non_exhaustive()
-    }
-}
-
-/// Builds a [`ProcessPoolExecutor`] with Python's keyword arguments: `max_workers`,
-/// `initializer`, `max_tasks_per_child`.
-#[derive(Default)]
-#[must_use = "call `build()` to get the pool"]
-pub struct ProcessPoolBuilder {
-    max_workers: Option<usize>,
-    max_tasks_per_child: Option<NonZeroUsize>,
-    initializer: Option<(&'static str, Result<Vec<u8>, TaskError>)>,
-}
-
-impl ProcessPoolBuilder {
-    /// The most processes to run at once; default `available_parallelism`.
-    pub fn max_workers(mut self, max_workers: usize) -> Self {
-        self.max_workers = Some(max_workers);
-        self
-    }
-
-    /// Replaces a worker by a fresh process after it has run `tasks` requests (a `map` chunk
-    /// counts as one), as Python's `max_tasks_per_child` does: a cure for leaks in task code.
-    pub fn max_tasks_per_child(mut self, tasks: NonZeroUsize) -> Self {
-        self.max_tasks_per_child = Some(tasks);
-        self
-    }
-
-    /// Runs `call` first thing in every worker process. If it returns `Err` or panics, the
-    /// pool breaks: queued and later tasks fail with `BrokenProcessPool`, as in Python.
-    pub fn initializer<A: Serialize>(mut self, call: Call<A, Result<(), String>>) -> Self {
-        self.initializer = Some((
-            call.function.name(),
-            encode_args(call.function.name(), &call.args),
-        ));
-        self
-    }
-
-    /// Creates the pool; no process starts until the first `submit`.
-    pub fn build(self) -> Result<ProcessPoolExecutor, BuildError> {
-        let max_workers = self
-            .max_workers
-            .unwrap_or_else(|| thread::available_parallelism().map_or(1, usize::from));
-        if max_workers == 0 {
-            return Err(BuildError::ZeroWorkers);
-        }
-        // An initializer whose arguments do not encode breaks the pool when the first worker
-        // would start, as a failing initializer does.
-        let initializer = self.initializer;
-        Ok(ProcessPoolExecutor {
-            shared: Arc::new(Shared {
-                state: Mutex::new(State {
-                    queue: VecDeque::new(),
-                    workers: Vec::new(),
-                    threads: Vec::new(),
-                    shutdown: false,
-                    broken: None,
-                    terminated: None,
-                    next_request: 0,
-                    next_worker: 0,
-                    processes_started: 0,
-                }),
-                max_workers,
-                max_tasks_per_child: self.max_tasks_per_child,
-                initializer,
-            }),
-        })
-    }
-}
-
-impl fmt::Debug for ProcessPoolBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProcessPoolBuilder")
-            .field("max_workers", &self.max_workers)
-            .field("max_tasks_per_child", &self.max_tasks_per_child)
-            .field(
-                "initializer",
-                &self.initializer.as_ref().map(|(name, _)| name),
-            )
-            .finish()
     }
 }
