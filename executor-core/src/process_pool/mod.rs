@@ -30,7 +30,7 @@
 //! tasks (`worker.rs`): while it runs one, what is written to it stays in the pipe's buffer, and
 //! a write that does not fit there would wait for the task to end, holding the lock, and with it
 //! every `submit`, every other worker's results and `kill_workers`. So a busy worker is sent
-//! only what surely fits ([`PIPE_BUDGET`] bytes beyond the request it is running); an idle one,
+//! only what surely fits (`PIPE_BUDGET` bytes, in `dispatch.rs`, beyond the request it runs); an idle one,
 //! which is reading, may be sent a request of any size. Futures are completed, failed and
 //! cancelled only after the lock is released, because that runs done-callbacks: user code.
 //!
@@ -170,7 +170,7 @@ pub(crate) struct WorkerSlot {
 /// A request written to a worker and not yet answered.
 pub(crate) struct InFlight {
     id: u64,
-    /// The size of its frame on the pipe, for [`PIPE_BUDGET`].
+    /// The size of its frame, for `dispatch::PIPE_BUDGET`.
     bytes: usize,
     sink: Box<dyn Sink>,
 }

@@ -6,7 +6,7 @@
 //! The worker runs tasks on its main thread, inline, so a request costs no thread hand-off. It
 //! reads a request, runs it, writes the result, and blocks on each step, the same way on every
 //! platform. That cannot deadlock against the pool, which writes requests under its lock: the
-//! pool writes to a busy worker only what surely fits in the pipe (`PIPE_BUDGET` in `mod.rs`),
+//! pool writes to a busy worker only what surely fits in the pipe (`PIPE_BUDGET` in `dispatch.rs`),
 //! and to an idle one, which has no result left to write and so is reading, anything.
 //!
 //! # A channel of its own, not stdout

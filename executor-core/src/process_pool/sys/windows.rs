@@ -30,7 +30,7 @@ use super::ChildEnds;
 const STOPPED_EXIT_CODE: u32 = 1;
 
 /// How much a protocol pipe holds before a write waits for the reader. The pool writes to a
-/// busy worker only what surely fits (`PIPE_BUDGET` in `mod.rs`); Windows' default (one 4 KiB
+/// busy worker only what surely fits (`PIPE_BUDGET` in `dispatch.rs`); Windows' default (one 4 KiB
 /// page) would leave no margin.
 const PIPE_BUFFER: u32 = 64 * 1024;
 
