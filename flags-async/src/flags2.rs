@@ -100,7 +100,7 @@ pub(crate) async fn consume<'a, F, E>(
 where
     F: Future<Output = (&'a str, Option<Result<(), E>>)>,
 {
-    let mut progress = Progress::new(to_do.len(), run.verbose);
+    let mut progress = Progress::new(to_do.len(), run.progress);
     let interrupted = run.interrupt.wait();
     tokio::pin!(interrupted);
     loop {

@@ -65,6 +65,11 @@ pub enum Flags3Error {
 /// and a name that could escape `downloaded/`, hide itself, or upset a file system is refused
 /// with the reason.
 ///
+/// The rules are those of the strictest system, Windows, applied on every system, so that a
+/// folder of flags saved on Linux can be copied anywhere: no `< > : " / \ | ? *`, no control
+/// characters, no name ending in a dot or a space, no device name (`CON`, `NUL`, `COM1`...; see
+/// [`is_windows_device_name`]).
+///
 /// ```
 /// use flags_async::flags3::country_file_name;
 ///
@@ -72,6 +77,7 @@ pub enum Flags3Error {
 /// assert_eq!(country_file_name("Côte d'Ivoire").as_deref(), Ok("Côte_d'Ivoire"));
 /// assert!(country_file_name("../../etc/passwd").is_err());
 /// assert!(country_file_name("").is_err());
+/// assert!(country_file_name("aux").is_err());
 /// ```
 pub fn country_file_name(country: &str) -> Result<String, String> {
     let length = country.chars().count();
@@ -111,9 +117,51 @@ pub fn country_file_name(country: &str) -> Result<String, String> {
     if country.starts_with('.') {
         return Err(format!("{country:?} starts with a dot"));
     }
+    // Windows drops a trailing dot or space from a name, so the file would not get the name
+    // that was asked for (and two names could become one).
+    if country.ends_with(['.', ' ']) {
+        return Err(format!("{country:?} ends with a dot or a space"));
+    }
+    // `NUL.gif` is not a file on Windows but the null device: the flag would vanish.
+    if is_windows_device_name(country) {
+        return Err(format!("{country:?} is a device name on Windows"));
+    }
     Ok(country.replace(' ', "_"))
 }
 // ANCHOR_END: country_file_name
+
+/// True for the names Windows keeps for devices, in any case and with any extension: `CON`,
+/// `PRN`, `AUX`, `NUL`, `COM0` to `COM9`, `LPT0` to `LPT9` (and their superscript forms `COM¹`,
+/// `LPT²`...), `CONIN$` and `CONOUT$`. Opening `aux.gif` or `Con.txt` there opens the device, not
+/// a file: the part before the first dot (less trailing spaces, which Windows also ignores) is
+/// what counts.
+///
+/// ```
+/// use flags_async::flags3::is_windows_device_name;
+///
+/// assert!(is_windows_device_name("aux.gif"));
+/// assert!(is_windows_device_name("Con.txt"));
+/// assert!(is_windows_device_name("com7"));
+/// assert!(!is_windows_device_name("Comoros"));
+/// assert!(!is_windows_device_name("COM10"));
+/// ```
+pub fn is_windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let stem = stem.to_uppercase();
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix).is_some_and(|number| {
+            matches!(
+                number,
+                "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+            )
+        })
+    };
+    matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || numbered("COM")
+        || numbered("LPT")
+}
 
 /// Characters that print as nothing but change how a name reads: zero-width spaces and joiners,
 /// the marks that reverse text (`"\u{202E}fig.exe"` shows as `exe.gif`), the soft hyphen and the
@@ -317,6 +365,66 @@ mod tests {
     }
 
     #[test]
+    fn names_windows_cannot_hold_are_refused_on_every_system() {
+        for device in [
+            "CON", "con", "Con", "PRN", "prn", "AUX", "aux", "NUL", "nul", "COM1", "com5", "COM9",
+            "LPT1", "lpt4", "LPT9", "COM0", "LPT0", "COM¹", "lpt³", "CONIN$", "conout$",
+        ] {
+            assert!(
+                country_file_name(device).is_err(),
+                "{device:?} was accepted"
+            );
+            let with_extension = format!("{device}.gif");
+            assert!(
+                country_file_name(&with_extension).is_err(),
+                "{with_extension:?} was accepted"
+            );
+        }
+        for hostile in [
+            "aux.gif",
+            "Con.txt",
+            "nul.tar.gz",
+            "Brazil.",
+            "Brazil ",
+            "Brazil...",
+            "a<b",
+            "a>b",
+            "a:b",
+            "a\"b",
+            "a/b",
+            "a\\b",
+            "a|b",
+            "a?b",
+            "a*b",
+            "tab\there",
+            "bell\u{7}",
+            "del\u{7f}",
+            "c1\u{85}",
+        ] {
+            assert!(
+                country_file_name(hostile).is_err(),
+                "{hostile:?} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn names_that_only_look_like_devices_are_kept() {
+        for fine in [
+            "Comoros",
+            "COM10",
+            "LPT",
+            "Consolation",
+            "Nulland",
+            "Auxerre",
+            "CON-GO",
+            "Cono",
+        ] {
+            assert!(country_file_name(fine).is_ok(), "{fine:?} was refused");
+        }
+    }
+
+    #[test]
     fn a_name_goes_to_one_code_only_whatever_its_case() {
         let names = NamesTaken::default();
         assert!(claim(&names, "Brazil", "BR").is_ok());
@@ -357,7 +465,7 @@ mod tests {
                 base_url: server.url(),
                 dest_dir: dest.path().to_path_buf(),
             },
-            verbose: true,
+            progress: flags_common::progress::Shown::Verbose,
             concur_req: 1,
             interrupt: flags_common::interrupt::Interrupt::new(),
         };

@@ -1,5 +1,6 @@
 //! `flags2-async`, `flags2-async-executor` and `flags3-async` as users run them: default
-//! concurrency, every code accounted for on LOCAL, seeded ERROR runs, and Ctrl-C.
+//! concurrency, every code accounted for on LOCAL, seeded ERROR runs, and (on Unix) Ctrl-C and
+//! SIGTERM.
 
 use std::path::Path;
 
@@ -8,15 +9,14 @@ use flags_common::codes::all_cc;
 use flags_common::countries::COUNTRIES;
 use flags_common::report::parse_final_report;
 use flags_common::status::Counter;
-use flags_common::testing::{assert_interrupted_cleanly, whole_flags_only};
+use flags_common::testing::whole_flags_only;
 use flags_common::verify::verify_downloads;
 
 const FLAGS2: [&str; 2] = ["flags2-async", "flags2-async-executor"];
 const ALL_STYLES: [&str; 3] = ["flags2-async", "flags2-async-executor", "flags3-async"];
 
 fn run(program: &str, dir: &Path, args: &[&str]) -> (Counter, String) {
-    let output = Command::cargo_bin(program)
-        .unwrap()
+    let output = Command::new(assert_cmd::cargo::cargo_bin(program))
         .current_dir(dir)
         .args(args)
         .output()
@@ -125,23 +125,40 @@ fn the_error_server_at_high_concurrency_still_accounts_for_every_code() {
     }
 }
 
-/// Ctrl-C after the header: the downloads holding a permit finish, the others never start.
-fn ctrl_c_stops_cleanly_with_a_report(program: &str) {
-    let path = assert_cmd::cargo::cargo_bin(program);
-    assert_interrupted_cleanly(&path, &["-s", "DELAY", "-a", "-m", "10"]);
-}
+// Unix only: a test cannot send Ctrl-C to one child on Windows (see `flags_common::testing`).
+#[cfg(unix)]
+mod stopping {
+    use flags_common::testing::{Stop, assert_stopped_cleanly};
 
-#[test]
-fn ctrl_c_during_a_delay_run_stops_flags2_async_cleanly() {
-    ctrl_c_stops_cleanly_with_a_report("flags2-async");
-}
+    /// Ctrl-C or SIGTERM after the header: the downloads holding a permit finish, the others never
+    /// start.
+    fn stops_cleanly_with_a_report(program: &str, how: Stop) {
+        let path = assert_cmd::cargo::cargo_bin(program);
+        assert_stopped_cleanly(&path, &["-s", "DELAY", "-a", "-m", "10"], how);
+    }
 
-#[test]
-fn ctrl_c_during_a_delay_run_stops_flags2_async_executor_cleanly() {
-    ctrl_c_stops_cleanly_with_a_report("flags2-async-executor");
-}
+    #[test]
+    fn ctrl_c_during_a_delay_run_stops_flags2_async_cleanly() {
+        stops_cleanly_with_a_report("flags2-async", Stop::CtrlC);
+    }
 
-#[test]
-fn ctrl_c_during_a_delay_run_stops_flags3_async_cleanly() {
-    ctrl_c_stops_cleanly_with_a_report("flags3-async");
+    #[test]
+    fn ctrl_c_during_a_delay_run_stops_flags2_async_executor_cleanly() {
+        stops_cleanly_with_a_report("flags2-async-executor", Stop::CtrlC);
+    }
+
+    #[test]
+    fn ctrl_c_during_a_delay_run_stops_flags3_async_cleanly() {
+        stops_cleanly_with_a_report("flags3-async", Stop::CtrlC);
+    }
+
+    #[test]
+    fn sigterm_during_a_delay_run_stops_flags2_async_as_ctrl_c_does() {
+        stops_cleanly_with_a_report("flags2-async", Stop::Terminate);
+    }
+
+    #[test]
+    fn sigterm_during_a_delay_run_stops_flags3_async_as_ctrl_c_does() {
+        stops_cleanly_with_a_report("flags3-async", Stop::Terminate);
+    }
 }

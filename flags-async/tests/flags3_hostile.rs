@@ -1,12 +1,11 @@
 //! `flags3-async` against a hostile server: every `metadata.json` tries something different
 //! (path traversal, absolute paths, control characters, invisible formatting characters, an empty,
-//! a 10,000-character or a 270-byte name, broken JSON, a wrong type, a 10 MB+ body, two codes
-//! naming the same country). Nothing may be written outside `downloaded/` or overwritten, nothing
-//! may crash, and every code must still be counted.
+//! a 10,000-character or a 270-byte name, names Windows cannot hold, broken JSON, a wrong type, a
+//! 10 MB+ body, two codes naming the same country). Nothing may be written outside `downloaded/`
+//! or overwritten, nothing may crash, and every code must still be counted.
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use flags_common::report::parse_final_report;
 use flags_common::status::Counter;
 
@@ -35,6 +34,15 @@ fn hostile_metadata() -> Vec<(&'static str, String, bool)> {
         ("ao", json("C:evil"), false),
         ("ar", json("\u{202E}fig.exe"), false),
         ("as", json(&"€".repeat(90)), false),
+        // Names Windows cannot hold, refused on every system so that a folder saved on Linux
+        // works everywhere.
+        ("at", json("aux.gif"), false),
+        ("au", json("Con.txt"), false),
+        ("av", json("NUL"), false),
+        ("aw", json("lpt1"), false),
+        ("ax", json("Brazil."), false),
+        ("ay", json("Brazil "), false),
+        ("az", json("a|b?"), false),
         ("ap", json("Côte d'Ivoire"), true),
         ("aq", json("United States"), true),
     ]
@@ -80,8 +88,7 @@ fn hostile_country_names_write_nothing_outside_downloaded_and_are_counted() {
     let work = root.path().join("work");
     std::fs::create_dir(&work).unwrap();
     let url = format!("{}/flags", server.url());
-    let output = Command::cargo_bin("flags3-async")
-        .unwrap()
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags3-async")
         .current_dir(&work)
         .args(["-v", "-m", "4", "-s", &url])
         .args(&codes)
@@ -100,16 +107,18 @@ fn hostile_country_names_write_nothing_outside_downloaded_and_are_counted() {
         }),
         "{stdout}"
     );
-    let mut files: Vec<String> = files_under(root.path())
+    let mut files: Vec<PathBuf> = files_under(root.path())
         .iter()
-        .map(|p| p.strip_prefix(root.path()).unwrap().display().to_string())
+        .map(|p| p.strip_prefix(root.path()).unwrap().to_path_buf())
         .collect();
     files.sort();
+    // Built from components, not written as "work/downloaded/...": Windows separates with `\`.
+    let downloaded = Path::new("work").join("downloaded");
     assert_eq!(
         files,
         [
-            "work/downloaded/Côte_d'Ivoire.gif",
-            "work/downloaded/United_States.gif"
+            downloaded.join("Côte_d'Ivoire.gif"),
+            downloaded.join("United_States.gif")
         ]
     );
     for (cc, _, ok) in &cases {
@@ -143,8 +152,7 @@ fn two_codes_naming_the_same_country_save_one_file_and_count_one_error() {
     }
     let work = tempfile::tempdir().unwrap();
     let url = format!("{}/flags", server.url());
-    let output = Command::cargo_bin("flags3-async")
-        .unwrap()
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags3-async")
         .current_dir(work.path())
         .args(["-v", "-s", &url, "BF", "BR"])
         .output()
@@ -164,5 +172,5 @@ fn two_codes_naming_the_same_country_save_one_file_and_count_one_error() {
         "{stdout}"
     );
     let files: Vec<PathBuf> = files_under(work.path());
-    assert_eq!(files, [work.path().join("downloaded/Brazil.gif")]);
+    assert_eq!(files, [work.path().join("downloaded").join("Brazil.gif")]);
 }

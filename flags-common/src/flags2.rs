@@ -17,18 +17,20 @@ use std::time::Instant;
 use crate::cli::{self, Concurrency};
 use crate::harness::Job;
 use crate::interrupt::{EXIT_INTERRUPTED, Interrupt};
+use crate::progress::Shown;
 use crate::report::{final_report, initial_report};
 use crate::site::Site;
 use crate::status::Counter;
 
 /// Everything a flags2 `download_many` needs (the arguments of the Python version:
-/// `cc_list, base_url, verbose, concur_req`), plus the Ctrl-C flag.
+/// `cc_list, base_url, verbose, concur_req`, with `verbose` grown into [`Shown`]), plus the Ctrl-C
+/// flag.
 #[derive(Debug, Clone)]
 pub struct Flags2Job {
     /// The codes (sorted), the site and the destination folder.
     pub job: Job,
-    /// One line per code instead of a progress bar.
-    pub verbose: bool,
+    /// A progress bar, one line per code (`-v`), or nothing.
+    pub progress: Shown,
     /// How many requests may be in flight at once (already capped for the style).
     pub concur_req: usize,
     /// Raised by Ctrl-C: start no more downloads.
@@ -72,7 +74,11 @@ pub fn main(
             base_url: site.base_url().to_owned(),
             dest_dir: options.dest_dir,
         },
-        verbose: options.verbose,
+        progress: if options.verbose {
+            Shown::Verbose
+        } else {
+            Shown::Bar
+        },
         concur_req: options.concur_req,
         interrupt,
     };
@@ -113,26 +119,15 @@ fn say(text: &str) {
 ///
 /// Every connection is a file descriptor, and with the built-in server in the same process each
 /// one costs two (the client's end and the server's). `-e -m 1000` has 676 downloads in flight,
-/// so well over 1,352 descriptors, past the soft limit of 1,024 most Linux sessions start with;
-/// the next `connect` would fail with "Too many open files". The soft limit is a default any
-/// process may raise up to the hard limit (what `ulimit -n` does in a shell, which is how Python
-/// users get past this), so we do it here rather than make every student type it. Failure is
-/// harmless: the run then just hits the old limit as it would have anyway.
+/// so well over 1,352 descriptors, past the soft limit of 1,024 most Linux sessions start with
+/// (256 on macOS); the next `connect` would fail with "Too many open files". The soft limit is a
+/// default any process may raise up to the hard limit (what `ulimit -n` does in a shell, which is
+/// how Python users get past this), so we do it here rather than make every student type it.
+/// Failure is harmless: the run then just hits the old limit as it would have anyway.
+///
+/// The `rlimit` crate knows the platforms' quirks: macOS refuses a soft limit above
+/// `kern.maxfilesperproc` even when the hard limit says "unlimited", so it asks for no more than
+/// that; Windows has no such limit on sockets or files, so there the call does nothing.
 pub fn raise_open_files_limit() {
-    #[cfg(unix)]
-    {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: `limit` is a valid, writable `rlimit` that outlives the call.
-        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
-            return;
-        }
-        if limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max;
-            // SAFETY: `limit` is a valid `rlimit`, read by the call and not kept.
-            let _ = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
-        }
-    }
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
 }

@@ -5,8 +5,9 @@
 //! such thing: a signal handler may only do async-signal-safe work, so it cannot unwind anything.
 //! Instead the signal is turned into a *flag* that the download loops look at:
 //!
-//! - a thread with a tiny Tokio runtime waits for SIGINT (through `tokio::signal`, which installs
-//!   a handler that only writes a byte to a pipe, and wakes the runtime) and then sets the flag;
+//! - the [`ctrlc`] crate installs the handler, which only wakes a thread of its own (a semaphore
+//!   post on Unix, a semaphore release in the console handler on Windows); on that thread our
+//!   closure raises the flag;
 //! - blocking styles check [`Interrupt::is_set`] before starting each download;
 //! - async styles `.await` [`Interrupt::wait`] inside a `select!` beside their downloads.
 //!
@@ -18,14 +19,28 @@
 //! `downloaded/`; the first Ctrl-C never does, because every download then either completes its
 //! atomic save or never starts it.
 //!
+//! # What counts as Ctrl-C
+//! Every polite request to stop, on every platform, through the one handler [`on_each_ctrl_c`]
+//! installs (ctrlc's `termination` feature): on Unix SIGINT (Ctrl-C), SIGTERM (`kill`, a service
+//! manager, a CI job's timeout) and SIGHUP (the terminal closed); on Windows Ctrl-C, Ctrl-Break
+//! and closing the console. A program that SIGTERM killed outright could die between writing a
+//! flag's temporary file and renaming it, and leave the `.part` file behind; handled like Ctrl-C,
+//! it finishes that save first. The flags2 programs, `flags-server` and the race all listen this
+//! one way.
+//!
+//! Where platforms differ: closing the console on Windows ends the process as soon as the handler
+//! returns (Windows allows no more), so the downloads in flight are cut short there as by a second
+//! Ctrl-C. And since SIGHUP now stops a run, a run kept alive with `nohup` stops when its terminal
+//! closes; `setsid` or a terminal multiplexer keeps it going.
+//!
 //! # Exit status
-//! A run stopped by Ctrl-C prints its report and exits with status [`EXIT_INTERRUPTED`] (130,
-//! 128 + SIGINT, what shells report for a program killed by Ctrl-C and what Python exits with when
-//! a `KeyboardInterrupt` escapes `main`). Scripts can tell an interrupted run from a complete one.
+//! A run stopped by Ctrl-C (or SIGTERM) prints its report and exits with status
+//! [`EXIT_INTERRUPTED`] (130, 128 + SIGINT, what shells report for a program killed by Ctrl-C and
+//! what Python exits with when a `KeyboardInterrupt` escapes `main`). Scripts can tell an
+//! interrupted run from a complete one.
 
-use std::io;
+use std::io::{self, Write};
 use std::sync::Arc;
-use std::thread;
 
 use tokio::sync::watch;
 
@@ -64,18 +79,32 @@ impl Interrupt {
         }
     }
 
-    /// A flag that Ctrl-C (SIGINT) raises. Returns once the handler is installed, so a Ctrl-C
-    /// that arrives after this call can no longer kill the process outright.
+    /// A flag that Ctrl-C (or SIGTERM, see the module docs) raises; a second one ends the process
+    /// at once with status [`EXIT_INTERRUPTED`]. Returns once the handler is installed, so a
+    /// Ctrl-C that arrives after this call can no longer kill the process outright.
+    ///
+    /// # Errors
+    /// When the system refuses the handler, or this process already has one (there is one per
+    /// process: see [`on_each_ctrl_c`]).
     pub fn on_ctrl_c() -> io::Result<Interrupt> {
         let interrupt = Interrupt::new();
         let raiser = interrupt.clone();
-        let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<io::Result<()>>(1);
-        thread::Builder::new()
-            .name("ctrl-c".to_owned())
-            .spawn(move || watch_ctrl_c(&raiser, &ready_tx))?;
-        ready_rx
-            .recv()
-            .map_err(|_| io::Error::other("the Ctrl-C thread stopped before it was ready"))??;
+        // Counted here, not read from the flag: a flag raised by `trigger` is no Ctrl-C, and must
+        // not turn the first real one into the emergency exit.
+        let mut presses = 0_u32;
+        on_each_ctrl_c(move || {
+            presses += 1;
+            if presses > 1 {
+                std::process::exit(i32::from(EXIT_INTERRUPTED));
+            }
+            raiser.trigger();
+            // Not `eprintln!`, which panics when stderr is a closed pipe: the panic would end
+            // ctrlc's thread, and with it the second Ctrl-C.
+            let _ = writeln!(
+                io::stderr(),
+                "\nInterrupted: finishing the downloads in flight (Ctrl-C again to quit now)."
+            );
+        })?;
         Ok(interrupt)
     }
 
@@ -97,72 +126,22 @@ impl Interrupt {
     }
 }
 
-/// The Ctrl-C thread: report readiness, wait for SIGINT, raise the flag, then wait for a second
-/// SIGINT and exit at once.
-fn watch_ctrl_c(interrupt: &Interrupt, ready: &std::sync::mpsc::SyncSender<io::Result<()>>) {
-    // Signals need only the I/O driver; one thread is all this runtime will ever use.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            let _ = ready.send(Err(err));
-            return;
-        }
-    };
-    runtime.block_on(async {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            // Creating the stream installs the handler; only then is it safe to say we are ready.
-            let mut sigint = match signal(SignalKind::interrupt()) {
-                Ok(stream) => stream,
-                Err(err) => {
-                    let _ = ready.send(Err(err));
-                    return;
-                }
-            };
-            let _ = ready.send(Ok(()));
-            if sigint.recv().await.is_none() {
-                return;
-            }
-            interrupt.trigger();
-            eprintln!(
-                "\nInterrupted: finishing the downloads in flight (Ctrl-C again to quit now)."
-            );
-            if sigint.recv().await.is_some() {
-                std::process::exit(i32::from(EXIT_INTERRUPTED));
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            // Elsewhere the handler is installed on first poll: there is a tiny window at start-up.
-            let _ = ready.send(Ok(()));
-            if tokio::signal::ctrl_c().await.is_ok() {
-                interrupt.trigger();
-                eprintln!(
-                    "\nInterrupted: finishing the downloads in flight (Ctrl-C again to quit now)."
-                );
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    std::process::exit(i32::from(EXIT_INTERRUPTED));
-                }
-            }
-        }
-    });
-}
-
-/// Sends SIGINT to process `pid`, as Ctrl-C in its terminal would: for tests and demos.
-#[cfg(unix)]
-pub fn send_interrupt(pid: u32) -> io::Result<()> {
-    let pid = libc::pid_t::try_from(pid)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "process id out of range"))?;
-    // SAFETY: `kill` takes plain integers and touches no memory of ours; the worst a wrong pid
-    // can do is signal another process of ours, which the caller chose.
-    let rc = unsafe { libc::kill(pid, libc::SIGINT) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+/// Calls `on_press` each time Ctrl-C, or another request to stop (see the module docs), reaches
+/// this process. Returns once the handler is installed.
+///
+/// `on_press` runs on a thread of ctrlc's, never inside the signal handler itself, so it may do
+/// anything a thread may: print, lock, send on a channel, exit. A process has one such handler:
+/// a second call fails with [`io::ErrorKind::AlreadyExists`].
+///
+/// # Errors
+/// When the system refuses the handler, or one is already installed.
+pub fn on_each_ctrl_c(on_press: impl FnMut() + Send + 'static) -> io::Result<()> {
+    ctrlc::set_handler(on_press).map_err(|err| match err {
+        ctrlc::Error::System(err) => err,
+        ctrlc::Error::MultipleHandlers => io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "this process already has a Ctrl-C handler",
+        ),
+        other => io::Error::other(other.to_string()),
+    })
 }

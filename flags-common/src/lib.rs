@@ -20,9 +20,10 @@
 //! - [`status`]: `DownloadStatus` and the `Counter` of each run.
 //! - [`report`]: the reports printed before and after a flags2 run.
 //! - [`progress`]: the progress bar, or one line per code in verbose mode.
-//! - [`interrupt`]: Ctrl-C as a flag the download loops check.
+//! - [`interrupt`]: Ctrl-C (and SIGTERM) as a flag the download loops check, on every platform.
 //! - [`flags2`]: `main(download_many)` of `flags2_common.py`, the harness of the flags2 programs.
-//! - [`testing`]: what the flags2 tests of every style share (Ctrl-C a child, check the folder).
+//! - [`testing`]: what the flags2 tests of every style share (check the folder; on Unix, stop a
+//!   child with Ctrl-C or SIGTERM).
 //! - [`speed`]: running a flags2 program as a child process and measuring its time, CPU and memory.
 //! - [`bare`]: the least a client can do per flag, timed beside the downloaders as a floor.
 

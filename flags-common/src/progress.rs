@@ -1,5 +1,6 @@
 //! Showing a flags2 run as it goes: an indicatif progress bar over completed downloads (the twin of
-//! the `tqdm` bar in the flags2 scripts), or one line per code in verbose mode.
+//! the `tqdm` bar in the flags2 scripts), one line per code in verbose mode, or nothing at all for
+//! a caller with a display of its own (the race).
 //!
 //! Whichever the style, only one thread calls [`Progress::record`]: the loop that consumes
 //! completions (`as_completed`, `FuturesUnordered`, or the sequential loop itself). That keeps the
@@ -14,6 +15,20 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::download::DownloadError;
 use crate::status::{Counter, DownloadStatus};
 
+/// How a flags2 run shows its progress: `verbose` of the Python scripts, plus a way to show
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shown {
+    /// A progress bar on stderr, drawn only when stderr is a terminal: the default.
+    #[default]
+    Bar,
+    /// One line per code on stdout and no bar: `-v`.
+    Verbose,
+    /// Nothing, even on a terminal: for a caller that shows its own output, like the race, which
+    /// would otherwise get dozens of bars between the lines of its table.
+    Nothing,
+}
+
 /// The progress display and the running count of one flags2 run.
 #[derive(Debug)]
 pub struct Progress {
@@ -23,17 +38,20 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A display for `total` downloads. Verbose mode prints a line per code on stdout and no bar.
+    /// A display for `total` downloads, shown as `shown` says.
     ///
     /// The bar draws on stderr, and indicatif draws nothing when stderr is not a terminal: piped
     /// into a file or read by a test, the output holds the reports and nothing else.
-    pub fn new(total: usize, verbose: bool) -> Progress {
-        let bar = if verbose {
-            ProgressBar::hidden()
-        } else {
+    pub fn new(total: usize, shown: Shown) -> Progress {
+        Progress::drawing_to(total, shown, ProgressDrawTarget::stderr())
+    }
+
+    /// [`Progress::new`] with the bar, if any, drawn on `target` instead of stderr.
+    fn drawing_to(total: usize, shown: Shown, target: ProgressDrawTarget) -> Progress {
+        let bar = if shown == Shown::Bar {
             let bar = ProgressBar::with_draw_target(
                 Some(u64::try_from(total).unwrap_or(u64::MAX)),
-                ProgressDrawTarget::stderr(),
+                target,
             );
             // The tqdm look: bar, count, elapsed<remaining, rate.
             if let Ok(style) = ProgressStyle::with_template(
@@ -42,10 +60,12 @@ impl Progress {
                 bar.set_style(style);
             }
             bar
+        } else {
+            ProgressBar::hidden()
         };
         Progress {
             bar,
-            verbose,
+            verbose: shown == Shown::Verbose,
             counter: Counter::default(),
         }
     }
@@ -117,7 +137,7 @@ mod tests {
 
     #[test]
     fn every_recorded_result_is_counted_once_in_its_column() {
-        let mut progress = Progress::new(4, false);
+        let mut progress = Progress::new(4, Shown::Bar);
         progress.record("BR", &Ok(()));
         progress.record("XX", &Err(DownloadError::http("u", 404)));
         progress.record("CD", &Err(DownloadError::http("u", 418)));
@@ -135,7 +155,7 @@ mod tests {
 
     #[test]
     fn a_run_cut_short_leaves_its_bar_where_it_stopped() {
-        let mut progress = Progress::new(3, false);
+        let mut progress = Progress::new(3, Shown::Bar);
         let bar = progress.bar.clone();
         progress.record("BR", &Ok(()));
         progress.finish();
@@ -147,9 +167,75 @@ mod tests {
         );
     }
 
+    /// A terminal that keeps whatever is written to it, to see what a display draws.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(std::sync::Arc<std::sync::Mutex<String>>);
+
+    impl Screen {
+        fn text(&self) -> String {
+            self.0.lock().unwrap().clone()
+        }
+        fn write(&self, text: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push_str(text);
+            Ok(())
+        }
+    }
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            80
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, line: &str) -> std::io::Result<()> {
+            self.write(line)?;
+            self.write("\n")
+        }
+        fn write_str(&self, text: &str) -> std::io::Result<()> {
+            self.write(text)
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn draw_two_downloads(shown: Shown) -> String {
+        let screen = Screen::default();
+        let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
+        let mut progress = Progress::drawing_to(2, shown, target);
+        progress.record("BR", &Ok(()));
+        progress.record("CN", &Ok(()));
+        progress.finish();
+        screen.text()
+    }
+
+    #[test]
+    fn the_bar_draws_on_a_terminal() {
+        assert!(draw_two_downloads(Shown::Bar).contains("2/2"));
+    }
+
+    #[test]
+    fn showing_nothing_draws_nothing_even_on_a_terminal() {
+        assert_eq!(draw_two_downloads(Shown::Nothing), "");
+        assert_eq!(draw_two_downloads(Shown::Verbose), "");
+    }
+
     #[test]
     fn a_complete_run_fills_its_bar() {
-        let mut progress = Progress::new(2, false);
+        let mut progress = Progress::new(2, Shown::Bar);
         let bar = progress.bar.clone();
         progress.record("BR", &Ok(()));
         progress.record("CN", &Ok(()));

@@ -18,12 +18,15 @@
 //!
 //! # How it measures (the choices, briefly)
 //! - **The strategies run in this process**, as library calls: each style's flags2
-//!   `download_many` with `verbose: false`, into a fresh temporary folder per run.
+//!   `download_many`, into a fresh temporary folder per run.
 //! - **The server runs in a child process**, this same binary started with a hidden `--serve`
 //!   (see [`serve`]), so `getrusage(RUSAGE_SELF)` charges each style with its own CPU only.
 //!   `--server URL` skips the child: a remote server's CPU is not ours anyway.
-//! - **Peak memory** is Linux's `VmHWM`, reset before each run (`/proc/self/clear_refs`);
-//!   the table shows the peak and how much it grew during the run, or `n/a` elsewhere.
+//! - **CPU time** is `getrusage(RUSAGE_SELF)` on Unix, `GetProcessTimes` on Windows.
+//! - **Peak memory** per run is Linux's `VmHWM`, reset before each run (`/proc/self/clear_refs`);
+//!   the table shows the peak and how much it grew during the run. No other system can reset its
+//!   peak, so elsewhere the table shows `n/a` and a line under it gives the peak of the whole race
+//!   (`ru_maxrss` on macOS, the peak working set on Windows).
 //! - **The timeline** comes from the server: a middleware around flags-common's `router` notes
 //!   when each request started and was answered, and the race asks for those spans after each run.
 //!   So a bar is the server's view (from the parsed request to the ready answer), without the
@@ -31,14 +34,18 @@
 //! - **Rounds alternate styles** (sequential, threadpool, async, sequential, ...) so a burst of
 //!   noise from other programs hits all three alike; the table shows the median and the range.
 //! - **The latency floor** of a fixed delay `d` is `ceil(n / m) * d` for `n` codes at `-m m`.
-//! - **No progress bars**: the strategies draw theirs on stderr when it is a terminal; the race
-//!   points stderr at `/dev/null` during each run so its own table stays readable.
+//! - **No progress bars**: each run's job says `progress: Shown::Nothing`, so the strategies
+//!   draw none between the lines of the table.
+//! - **Ctrl-C** (or SIGTERM) is handled as in the flags2 programs: the run in flight finishes,
+//!   its folder is removed, the server child is stopped, and the race exits with status 130
+//!   without a table. The server child ignores Ctrl-C (a terminal sends it to the child too):
+//!   the race stops it by closing its stdin.
 //!
 //! # Layout
 //! - [`cli`]: the command line. Codes go through `flags_common::cli`, as in the flags2 programs.
 //! - [`style`]: the three contestants.
 //! - [`serve`] and [`server_process`]: the server child and the race's handle on it.
-//! - [`measure`]: wall, CPU and peak memory of one run; keeping the progress bars quiet.
+//! - [`measure`]: wall, CPU and peak memory of one run, one module per platform.
 //! - [`run`]: one timed run of one style.
 //! - [`table`]: the latency floor and the table.
 //! - [`charts`]: the timeline and sweep SVGs.
@@ -57,11 +64,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flags_common::harness::say;
+use flags_common::interrupt::{EXIT_INTERRUPTED, Interrupt};
 use flags_common::server::Delay;
 
 use crate::charts::{Panel, SweepLine};
 use crate::cli::{Args, SWEEP_LEVELS};
-use crate::run::{Run, Site, run_once};
+use crate::run::{Interrupted, Run, Site, run_once};
 use crate::server_process::ServerProcess;
 use crate::style::Style;
 
@@ -77,6 +85,10 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.is::<Interrupted>() => {
+            eprintln!("race: {err}");
+            ExitCode::from(EXIT_INTERRUPTED)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -87,6 +99,9 @@ fn main() -> ExitCode {
 /// Starts the site, runs the race or the sweep, writes the files.
 fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
     flags_common::flags2::raise_open_files_limit();
+    // Installed before the server child starts, so that a Ctrl-C from then on stops the race
+    // cleanly (the child's own handler is in `serve::run`).
+    let interrupt = Interrupt::on_ctrl_c()?;
     std::fs::create_dir_all(&args.out)?;
     let mut site = match &args.server {
         Some(url) => Site {
@@ -114,9 +129,9 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
     let header = header(args, codes.len(), delay);
     say(&header.to_string());
     if args.sweep {
-        sweep(args, codes, &mut site, delay, &header)
+        sweep(args, codes, &mut site, delay, &header, &interrupt)
     } else {
-        race_table(args, codes, &mut site, delay, &header)
+        race_table(args, codes, &mut site, delay, &header, &interrupt)
     }
 }
 
@@ -154,15 +169,17 @@ fn race_table(
     site: &mut Site,
     delay: Option<Delay>,
     header: &str,
+    interrupt: &Interrupt,
 ) -> anyhow::Result<()> {
     let mut runs: Vec<Run> = Vec::new();
     for _ in 0..args.rounds {
         for &style in &args.styles {
             let m = style.concurrency(args.max_req, codes.len());
-            runs.push(run_once(site, style, m, codes)?);
+            runs.push(run_once(site, style, m, codes, interrupt)?);
         }
     }
-    let table = table::render(&table::rows(&runs, codes.len(), delay), codes.len());
+    let table = table::render(&table::rows(&runs, codes.len(), delay), codes.len())
+        + &memory_footnote(&runs);
     say(table.trim_end_matches('\n'));
     write(&args.out.join("race.txt"), &format!("{header}\n{table}"))?;
     if let Some(file) = &args.timeline {
@@ -199,23 +216,24 @@ fn sweep(
     site: &mut Site,
     delay: Option<Delay>,
     header: &str,
+    interrupt: &Interrupt,
 ) -> anyhow::Result<()> {
     let n = codes.len();
     let mut levels: Vec<usize> = SWEEP_LEVELS.iter().map(|&m| m.min(n)).collect();
     levels.dedup();
     let mut runs: Vec<Run> = Vec::new();
     for _ in 0..args.rounds {
-        runs.push(run_once(site, Style::Sequential, 1, codes)?);
+        runs.push(run_once(site, Style::Sequential, 1, codes, interrupt)?);
     }
     for &m in &levels {
         for _ in 0..args.rounds {
             for style in [Style::Threadpool, Style::Async] {
-                runs.push(run_once(site, style, m, codes)?);
+                runs.push(run_once(site, style, m, codes, interrupt)?);
             }
         }
     }
     let rows = table::rows(&runs, n, delay);
-    let table = table::render(&rows, n);
+    let table = table::render(&rows, n) + &memory_footnote(&runs);
     say(table.trim_end_matches('\n'));
     write(&args.out.join("sweep.txt"), &format!("{header}\n{table}"))?;
     anyhow::ensure!(
@@ -248,6 +266,21 @@ fn sweep(
     Ok(())
 }
 
+/// Under a table whose runs have no peak memory of their own (anything but Linux, see
+/// [`measure`]), a line saying why, with the peak of the whole race; nothing otherwise.
+fn memory_footnote(runs: &[Run]) -> String {
+    if runs.iter().all(|run| run.cost.memory.is_some()) {
+        return String::new();
+    }
+    let whole = measure::process_peak_kib().map_or("unknown".to_owned(), |kib| {
+        format!("{:.1} MiB", kib as f64 / 1024.0)
+    });
+    format!(
+        "peak RSS n/a: this system cannot reset the peak between runs (Linux can); \
+         the whole race peaked at {whole}\n"
+    )
+}
+
 /// The header without its `race: ` prefix and the rounds, for a chart title.
 fn short(header: &str) -> &str {
     let text = header.strip_prefix("race: ").unwrap_or(header);
@@ -260,4 +293,40 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
         .map_err(|err| anyhow::anyhow!("could not write {}: {err}", path.display()))?;
     say(&format!("wrote {}", PathBuf::from(path).display()));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use flags_common::status::Counter;
+
+    use super::*;
+    use crate::measure::{Cost, Memory};
+
+    fn run(memory: Option<Memory>) -> Run {
+        Run {
+            style: Style::Async,
+            concurrency: 1,
+            counter: Counter::default(),
+            cost: Cost {
+                wall: Duration::from_millis(1),
+                cpu: None,
+                memory,
+            },
+            spans: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn runs_without_a_peak_of_their_own_get_a_footnote_with_the_whole_peak() {
+        let measured = Some(Memory {
+            peak_kib: 2048,
+            growth_kib: 1024,
+        });
+        assert_eq!(memory_footnote(&[run(measured), run(measured)]), "");
+        let note = memory_footnote(&[run(measured), run(None)]);
+        assert!(note.starts_with("peak RSS n/a: "), "{note}");
+        assert!(note.contains("MiB"), "{note}");
+    }
 }

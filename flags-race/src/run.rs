@@ -6,9 +6,10 @@ use std::time::Duration;
 use flags_common::flags2::Flags2Job;
 use flags_common::harness::Job;
 use flags_common::interrupt::Interrupt;
+use flags_common::progress::Shown;
 use flags_common::status::Counter;
 
-use crate::measure::{Cost, QuietStderr, measure};
+use crate::measure::{Cost, measure};
 use crate::server_process::{ServerProcess, Span};
 use crate::style::Style;
 
@@ -35,14 +36,27 @@ pub struct Run {
     pub spans: Vec<Span>,
 }
 
+/// The race was stopped by Ctrl-C (or SIGTERM) during a run: it ends without a table.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted: the run in flight finished, no table for an unfinished race")]
+pub struct Interrupted;
+
 /// Runs `style` once on `codes` with at most `concurrency` requests in flight, into a fresh
 /// temporary folder (real files are written, as in the programs).
+///
+/// `interrupt` is the race's Ctrl-C flag, handed to the strategy as the flags2 programs hand
+/// theirs: on Ctrl-C the run finishes what is in flight, and this returns [`Interrupted`] (its
+/// folder removed as it returns).
 pub fn run_once(
     site: &mut Site,
     style: Style,
     concurrency: usize,
     codes: &[String],
+    interrupt: &Interrupt,
 ) -> anyhow::Result<Run> {
+    if interrupt.is_set() {
+        return Err(Interrupted.into());
+    }
     let dest = tempfile::tempdir()?;
     let job = Flags2Job {
         job: Job {
@@ -50,18 +64,18 @@ pub fn run_once(
             base_url: site.base_url.clone(),
             dest_dir: dest.path().to_path_buf(),
         },
-        verbose: false,
+        // The strategies' progress bars would land between the lines of the table.
+        progress: Shown::Nothing,
         concur_req: concurrency,
-        // Never raised: the race has no Ctrl-C handling of its own (Ctrl-C just ends it).
-        interrupt: Interrupt::new(),
+        interrupt: interrupt.clone(),
     };
     if let Some(server) = site.server.as_mut() {
         server.mark()?;
     }
-    let (counter, cost) = {
-        let _quiet = QuietStderr::new();
-        measure(|| style.download_many(&job))
-    };
+    let (counter, cost) = measure(|| style.download_many(&job));
+    if interrupt.is_set() {
+        return Err(Interrupted.into());
+    }
     let counter = counter?;
     let spans = match site.server.as_mut() {
         Some(server) => server.dump()?,

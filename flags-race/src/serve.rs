@@ -2,9 +2,9 @@
 //! flags-common plus a recorder of when each request started and ended, so the race can draw its
 //! timeline without touching the download strategies.
 //!
-//! Why a child process: the race reads its own CPU time with `getrusage(RUSAGE_SELF)`, which
-//! counts every thread of the process. With the server on a thread of the race, each style would
-//! be charged for the server's work too (for 676 instant requests, most of the CPU). In a child,
+//! Why a child process: the race reads its own CPU time (`getrusage(RUSAGE_SELF)` on Unix,
+//! `GetProcessTimes` on Windows), which counts every thread of the process. With the server on a
+//! thread of the race, each style would be charged for the server's work too (for 676 instant requests, most of the CPU). In a child,
 //! the server's CPU is the child's, and the race's figures are the client's alone, as the Python
 //! figures were taken against a separate `slow_server.py`.
 //!
@@ -12,7 +12,7 @@
 //! - the child prints `listening BASE_URL` once it accepts connections;
 //! - `mark` clears the records and makes now the zero of time; the child answers `ok`;
 //! - `dump` prints one `PATH STATUS START END` line per request since the mark (seconds), then `end`;
-//! - end of stdin (the race finished or died) ends the child.
+//! - end of stdin (the race finished or died) ends the child; Ctrl-C does not (see [`run`]).
 
 use std::io::{BufRead, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -36,6 +36,11 @@ type Shared = Arc<Mutex<Recorder>>;
 
 /// Serves flags with `delay`, `error_rate` and `seed` until stdin closes.
 pub fn run(delay: Delay, error_rate: f64, seed: u64) -> anyhow::Result<()> {
+    // Ctrl-C in a terminal reaches the race and this child alike. The race lets its run in flight
+    // finish, which needs this server, and then stops us by closing our stdin: so a Ctrl-C (or
+    // SIGTERM, SIGHUP) does nothing here. If the handler cannot be installed, Ctrl-C ends the
+    // child as it always could, and the race reports the run's failures.
+    let _ = flags_common::interrupt::on_each_ctrl_c(|| {});
     flags_common::flags2::raise_open_files_limit();
     // Draw every flag now so the first round does not wait for the drawings.
     for cc in flags_common::codes::all_cc() {

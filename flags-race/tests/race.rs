@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use flags_common::server::{FlagServer, ServerConfig};
 
 /// The rows of the printed table: (style, -m, the ok/404/error column).
@@ -28,8 +27,7 @@ fn table_rows(stdout: &str) -> Vec<(String, usize, String)> {
 }
 
 fn race(args: &[&str], out: &Path) -> String {
-    let output = Command::cargo_bin("race")
-        .expect("the race binary is built")
+    let output = assert_cmd::cargo::cargo_bin_cmd!("race")
         .args(args)
         .arg("--out")
         .arg(out)
@@ -191,10 +189,78 @@ fn usage_errors_exit_with_status_2() {
         &["--timeline", "BR", "CN"],
         &["1X"],
     ] {
-        Command::cargo_bin("race")
-            .unwrap()
+        assert_cmd::cargo::cargo_bin_cmd!("race")
             .args(bad)
             .assert()
             .code(2);
     }
+}
+
+/// SIGTERM (or Ctrl-C) in the middle of a race: the run in flight finishes, its temporary folder
+/// is removed, no table is written, and the race exits with status 130. It used to die at once,
+/// leaving that run's folder of flags in the temporary directory.
+///
+/// Unix only: a test cannot send Ctrl-C to one child on Windows, and Windows has no SIGTERM (see
+/// `flags_common::testing`).
+#[cfg(unix)]
+#[test]
+fn sigterm_mid_race_finishes_the_run_cleans_up_and_exits_130() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    use flags_common::testing::{HANG_GUARD, Stop, send};
+
+    let out = tempfile::tempdir().unwrap();
+    // The race's own temporary directory, to see what it leaves there.
+    let temp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("race"))
+        .args(["-l", "20", "--delay", "0.2", "--rounds", "3", "--out"])
+        .arg(out.path())
+        .env("TMPDIR", temp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut header = String::new();
+    stdout.read_line(&mut header).unwrap();
+    assert!(header.starts_with("race: "), "{header}");
+    // A run is in flight once its folder exists (the sequential one takes 20 x 0.2 s).
+    let started = Instant::now();
+    while std::fs::read_dir(temp.path()).unwrap().next().is_none() {
+        assert!(started.elapsed() < HANG_GUARD, "no run started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    send(child.id(), Stop::Terminate).unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > HANG_GUARD {
+            let _ = child.kill();
+            panic!("the race still ran {HANG_GUARD:?} after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{status}: {stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(
+        !out.path().join("race.txt").exists(),
+        "a table of a race cut short"
+    );
 }

@@ -19,7 +19,7 @@ use crate::{download_one, http_agent};
 /// the one in flight (at most [`REQUEST_TIMEOUT`]) is allowed to finish, so its file is whole.
 pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
     let agent = http_agent(REQUEST_TIMEOUT);
-    let mut progress = Progress::new(run.job.codes.len(), run.verbose);
+    let mut progress = Progress::new(run.job.codes.len(), run.progress);
     for cc in &run.job.codes {
         if run.interrupt.is_set() {
             break;

@@ -1,11 +1,10 @@
 //! The `flags-sequential` program as a user runs it: no arguments means the built-in server, the
 //! 20 codes on one line, and the summary line; bad arguments exit 2 with a message.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn program(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("flags-sequential").unwrap();
+fn program(dir: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("flags-sequential");
     cmd.current_dir(dir);
     cmd
 }

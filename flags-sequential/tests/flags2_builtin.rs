@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use flags_common::codes::all_cc;
 use flags_common::report::parse_final_report;
 use flags_common::status::Counter;
@@ -18,8 +17,7 @@ const SEED_7_FIRST_12: Counter = Counter {
 };
 
 fn run(dir: &Path, args: &[&str]) -> Counter {
-    let output = Command::cargo_bin("flags2-sequential")
-        .unwrap()
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags2-sequential")
         .current_dir(dir)
         .args(args)
         .output()

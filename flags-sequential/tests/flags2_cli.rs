@@ -2,8 +2,6 @@
 //! (every style shares this parser; the style-specific defaults are tested in each crate).
 //! Runs use the built-in LOCAL server, so each case downloads for real, quickly.
 
-use assert_cmd::Command;
-
 struct Case {
     args: &'static [&'static str],
     exit: i32,
@@ -133,8 +131,7 @@ const USAGE_ERRORS: &[Case] = &[
 
 fn run(case: &Case) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::cargo_bin("flags2-sequential")
-        .unwrap()
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags2-sequential")
         .current_dir(dir.path())
         .args(case.args)
         .output()
@@ -197,8 +194,7 @@ fn an_unreachable_url_is_counted_as_an_error_not_a_crash() {
         .port();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("http://127.0.0.1:{port}/flags");
-    let output = Command::cargo_bin("flags2-sequential")
-        .unwrap()
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags2-sequential")
         .current_dir(dir.path())
         .args(["-v", "-s", &url, "BR"])
         .output()

@@ -55,7 +55,7 @@ pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
     // end still waits for them, like the end of a `with` block.
     executor.shutdown(false, false);
 
-    let mut progress = Progress::new(to_do_map.len(), run.verbose);
+    let mut progress = Progress::new(to_do_map.len(), run.progress);
     let mut cancelled_the_rest = false;
     for future in as_completed(to_do_map.keys(), None) {
         // With no timeout, `as_completed` never gives up: this `?` cannot fire.

@@ -1,6 +1,5 @@
 //! The two thread-pool programs as a user runs them, with no arguments.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 #[test]
@@ -12,8 +11,7 @@ fn flags_threadpool_downloads_twenty_flags_from_the_built_in_server() {
 #[test]
 fn flags_threadpool_futures_prints_each_future_scheduled_and_finished() {
     let dir = tempfile::tempdir().unwrap();
-    Command::cargo_bin("flags-threadpool-futures")
-        .unwrap()
+    assert_cmd::cargo::cargo_bin_cmd!("flags-threadpool-futures")
         .current_dir(dir.path())
         .assert()
         .success()

@@ -1,19 +1,17 @@
 //! `flags2-threadpool` as users run it: its default and capped concurrency, every code accounted
-//! for on LOCAL, seeded ERROR runs, and Ctrl-C. (The shared command line is tested as a table in
-//! flags-sequential's `flags2_cli.rs`.)
+//! for on LOCAL, seeded ERROR runs, and (on Unix) Ctrl-C and SIGTERM. (The shared command line is
+//! tested as a table in flags-sequential's `flags2_cli.rs`.)
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use flags_common::codes::all_cc;
 use flags_common::report::parse_final_report;
 use flags_common::status::Counter;
-use flags_common::testing::{assert_interrupted_cleanly, whole_flags_only};
+use flags_common::testing::whole_flags_only;
 use flags_common::verify::verify_downloads;
 
 fn run(dir: &Path, args: &[&str]) -> (Counter, String) {
-    let output = Command::cargo_bin("flags2-threadpool")
-        .unwrap()
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags2-threadpool")
         .current_dir(dir)
         .args(args)
         .output()
@@ -92,8 +90,25 @@ fn the_error_server_at_high_concurrency_still_accounts_for_every_code() {
     );
 }
 
-#[test]
-fn ctrl_c_during_a_delay_run_stops_cleanly_with_a_report() {
-    let program = assert_cmd::cargo::cargo_bin("flags2-threadpool");
-    assert_interrupted_cleanly(&program, &["-s", "DELAY", "-a", "-m", "10"]);
+// Unix only: a test cannot send Ctrl-C to one child on Windows (see `flags_common::testing`).
+#[cfg(unix)]
+mod stopping {
+    use flags_common::testing::{Stop, assert_stopped_cleanly};
+
+    #[test]
+    fn ctrl_c_during_a_delay_run_stops_cleanly_with_a_report() {
+        let program = assert_cmd::cargo::cargo_bin("flags2-threadpool");
+        assert_stopped_cleanly(&program, &["-s", "DELAY", "-a", "-m", "10"], Stop::CtrlC);
+    }
+
+    /// SIGTERM used to kill the program outright: now and then mid-save, leaving a `.part` file.
+    #[test]
+    fn sigterm_during_a_delay_run_stops_cleanly_as_ctrl_c_does() {
+        let program = assert_cmd::cargo::cargo_bin("flags2-threadpool");
+        assert_stopped_cleanly(
+            &program,
+            &["-s", "DELAY", "-a", "-m", "10"],
+            Stop::Terminate,
+        );
+    }
 }

@@ -23,13 +23,13 @@ fn is_prime(n: u64) -> bool {
     if n < 4 {
         return true;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return false;
     }
     // Compare `d * d` with `n` instead of computing a square root: no floating point rounding.
     let mut divisor = 3;
     while divisor <= n / divisor {
-        if n % divisor == 0 {
+        if n.is_multiple_of(divisor) {
             return false;
         }
         divisor += 2;

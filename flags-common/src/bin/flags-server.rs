@@ -14,7 +14,8 @@
 //! ```
 //!
 //! Try `cargo run -p flags-sequential -- --server http://127.0.0.1:8001/flags` in another
-//! terminal, and `flags-server --help` for every option.
+//! terminal, and `flags-server --help` for every option. Ctrl-C (or SIGTERM, as `kill` sends it)
+//! stops the server after the requests in flight; a second one quits at once.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -23,6 +24,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use flags_common::countries::COUNTRIES;
+use flags_common::interrupt::on_each_ctrl_c;
 use flags_common::server::{self, Delay, ServerConfig};
 
 /// Serve the flags of 194 countries like the book's flag site, with optional delays and errors.
@@ -155,35 +157,30 @@ async fn run(config: ServerConfig) -> Result<(), String> {
     }
 }
 
-/// Ctrl-C presses, counted by one listener so that none is missed between two waits. If no
-/// handler can be installed, no Ctrl-C ever arrives: the server runs until killed rather than
-/// stop at once.
-struct Interrupts {
-    #[cfg(unix)]
-    signals: Option<tokio::signal::unix::Signal>,
-}
+/// Ctrl-C presses (SIGTERM too: see `flags_common::interrupt`), counted by one listener so that
+/// none is missed between two waits. If no handler can be installed, no Ctrl-C ever arrives: the
+/// server runs until killed rather than stop at once.
+struct Interrupts(tokio::sync::mpsc::UnboundedReceiver<()>);
 
 impl Interrupts {
     fn listen() -> Interrupts {
-        Interrupts {
-            #[cfg(unix)]
-            signals: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        let (presses, receiver) = tokio::sync::mpsc::unbounded_channel();
+        // The handler runs on a thread of its own; an unbounded send never blocks it.
+        let installed = on_each_ctrl_c(move || {
+            let _ = presses.send(());
+        });
+        if let Err(error) = installed {
+            eprintln!("flags-server: Ctrl-C will not stop the server gracefully: {error}");
         }
+        Interrupts(receiver)
     }
 
     /// Completes at the next Ctrl-C.
     async fn next(&mut self) {
-        #[cfg(unix)]
-        if let Some(signals) = &mut self.signals
-            && signals.recv().await.is_some()
-        {
-            return;
+        // `None`: the handler was never installed (its sender is gone), so no Ctrl-C will come.
+        if self.0.recv().await.is_none() {
+            std::future::pending::<()>().await;
         }
-        #[cfg(not(unix))]
-        if tokio::signal::ctrl_c().await.is_ok() {
-            return;
-        }
-        std::future::pending().await
     }
 }
 

@@ -28,7 +28,8 @@
 //! - `paths`: refusing paths that try to leave the served tree.
 //! - `log`: one line per request on stderr.
 //! - `stopping`: the shutdown signal that cuts delays short when the server stops.
-//! - `running`: [`serve`] inside a runtime, [`FlagServer`] on its own thread, the listen backlog.
+//! - `running`: [`serve`] inside a runtime, [`FlagServer`] on its own thread.
+//! - `listen`: [`bind_listener`] and the listen backlog, set up per platform.
 //!
 //! # A request's way through
 //! log → path guard → profile (sleep, maybe 418) → content. Each stage is an axum middleware
@@ -41,6 +42,7 @@
 
 mod config;
 mod delay;
+mod listen;
 mod log;
 mod paths;
 mod profile;
@@ -50,4 +52,5 @@ mod stopping;
 
 pub use config::{ConfigError, ServerConfig, base_url};
 pub use delay::{Delay, DelayParseError, MAX_DELAY};
-pub use running::{FlagServer, LISTEN_BACKLOG, bind_listener, router, serve};
+pub use listen::{LISTEN_BACKLOG, bind_listener};
+pub use running::{FlagServer, router, serve};

@@ -1,6 +1,7 @@
 //! Running the flag server: [`serve`] inside a runtime you already have (the `flags-server`
 //! binary, the async downloaders), or [`FlagServer`] on its own thread with its own runtime, so
-//! blocking programs (the sequential and thread-pool downloaders) can start one in-process.
+//! blocking programs (the sequential and thread-pool downloaders) can start one in-process. The
+//! listening socket itself is made in `listen`.
 
 use std::future::Future;
 use std::io;
@@ -11,38 +12,14 @@ use std::thread::{self, JoinHandle};
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use std::sync::Arc;
-use tokio::net::{TcpListener, TcpSocket};
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use super::config::{ServerConfig, base_url};
+use super::listen::bind_listener;
 use super::profile::{self, Profile, ProfileState};
 use super::stopping::Stopping;
 use super::{log, paths, routes};
-
-/// How many finished handshakes the kernel queues for us before refusing connections.
-///
-/// `slow_server.py` inherits `http.server`'s queue of 5: when 20 downloads connect at once, the
-/// rest wait for retransmission timeouts, and the asyncio downloader looks far slower than it is.
-/// We ask for 4096; Linux caps the request at `net.core.somaxconn` (4096 on current kernels).
-pub const LISTEN_BACKLOG: u32 = 4096;
-
-/// Binds `addr` and starts listening with a queue of [`LISTEN_BACKLOG`] connections.
-///
-/// Must be called inside a Tokio runtime, which the returned listener registers with.
-pub fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
-    let socket = if addr.is_ipv4() {
-        TcpSocket::new_v4()?
-    } else {
-        TcpSocket::new_v6()?
-    };
-    // Lets a restarted server take its port back while old connections linger in TIME_WAIT.
-    // It does not allow two servers on one port (that needs SO_REUSEPORT), so "address in use"
-    // still means what it says. Windows gives SO_REUSEADDR that other meaning, so skip it there.
-    #[cfg(unix)]
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(LISTEN_BACKLOG)
-}
 
 /// The whole application: the content (built-in flags or a directory), wrapped in the profile
 /// (delays and 418s), the path guard, and the request log.

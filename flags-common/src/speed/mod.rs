@@ -6,13 +6,11 @@
 //! CPU and memory out of the figures: the benchmark runs the server, the child only downloads,
 //! as the Python figures were taken against a separate server.
 
-#[cfg(unix)]
 mod child;
 
 use std::path::Path;
 use std::time::Duration;
 
-#[cfg(unix)]
 pub use child::{Measured, go_between_if_asked, measure, measuring_floor_kib};
 
 /// The `Elapsed time: X.XXs` a flags2 program reports (its own timing of the downloads alone).
@@ -65,7 +63,6 @@ impl BareShape {
 ///
 /// The server runs in this process and the program in a child, so the figures are the client's
 /// alone. Every run must account for every code with no errors, or this returns an error.
-#[cfg(unix)]
 pub fn flags2_figures(
     style: &str,
     program: &Path,
@@ -91,10 +88,10 @@ pub fn flags2_figures(
     let floor = Duration::from_millis(100);
     let downloads = downloads_root();
     println!(
-        "\n{style}: {}, saving under {}; a program doing nothing measures {:.1} MiB at its peak",
+        "\n{style}: {}, saving under {}; a program doing nothing measures {} at its peak",
         program.display(),
         downloads.display(),
-        measuring_floor_kib()? as f64 / 1024.0,
+        mib(measuring_floor_kib()?),
     );
     let scenarios: [(&str, &FlagServer, &[&str], Option<Duration>); 3] = [
         ("-e -m 100, no delay", &instant, &["-e", "-m", "100"], None),
@@ -145,12 +142,12 @@ pub fn flags2_figures(
             )
         });
         println!(
-            "  {label:22} downloads {:.3} s{ratio}; process wall {:.3} s, CPU {:.3} s ({:.3} ms per request), peak RSS {:.1} MiB",
+            "  {label:22} downloads {:.3} s{ratio}; process wall {:.3} s, CPU {:.3} s ({:.3} ms per request), peak RSS {}",
             elapsed.as_secs_f64(),
             median.wall.as_secs_f64(),
             median.cpu.as_secs_f64(),
             median.cpu.as_secs_f64() * 1000.0 / requests,
-            median.max_rss_kib as f64 / 1024.0,
+            mib(median.max_rss_kib),
         );
         if let Some(floor) = floor {
             bare_runs.sort();
@@ -169,8 +166,17 @@ pub fn flags2_figures(
     Ok(())
 }
 
+/// `12.3 MiB`, or `n/a` where the system gave no figure.
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "n/a".to_owned(),
+        |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
+    )
+}
+
 /// Where the runs save their flags: a fresh folder for each run, under `/dev/shm` when the
-/// machine has that RAM-backed file system, else under the usual temporary folder.
+/// machine has that RAM-backed file system (Linux), else under the usual temporary folder (macOS,
+/// Windows: there the probe simply fails).
 ///
 /// Why not always the temporary folder? A benchmark saves 194 flags per run, dozens of runs in a
 /// row, and deletes each run's folder. On ext4 (the temporary folder of our reference machine),

@@ -18,9 +18,32 @@
 //! `-a -m 194` run beyond the server's delay. A downloaded flag is a copy of something the site
 //! still has: if a power cut loses one, the next run fetches it again. So we skip the `fsync`, as
 //! `flags.py` (and `curl -o`) do.
+//!
+//! # Replacing a flag that is already there
+//! A second run saves over the first run's flags. On Unix the rename simply replaces the old
+//! name, even while another program has the old file open (that program keeps reading the old
+//! bytes). Windows is stricter: a file that another program holds open without sharing it for
+//! deletion cannot be replaced at all, and virus scanners and indexers open freshly written files
+//! for a moment, so a save can find its target, or its own temporary file, busy. The platform
+//! modules keep that difference in one place: on Windows a rename that finds a file
+//! busy is tried again for up to a second before the save fails, and the failure leaves the old
+//! flag as it was.
+//!
+//! # Layout
+//! - this module: the name check, the temporary file, and the order of the steps;
+//! - `unix.rs`, `windows.rs`: the rename that replaces the target, and the temporary file's
+//!   permissions, one module per platform behind the same two functions.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+// The platform layer: `replace(from, to)` and `new_file_permissions()`, one module per platform.
+#[cfg(unix)]
+#[path = "unix.rs"]
+mod sys;
+#[cfg(windows)]
+#[path = "windows.rs"]
+mod sys;
 
 /// The folder the downloaders write into, relative to the current directory (`DEST_DIR` in `flags.py`).
 pub const DEST_DIR: &str = "downloaded";
@@ -70,23 +93,27 @@ pub fn save_flag_in(dest_dir: &Path, img: &[u8], filename: &str) -> Result<PathB
         .tempfile_in(dest_dir)
         .map_err(io_error)?;
     temp.write_all(img).map_err(io_error)?;
-    temp.persist(&target).map_err(|e| io_error(e.error))?;
+    // Closed before the rename, so that no handle of ours is left on either name (on Windows an
+    // open handle is what makes a file busy). Until `keep`, dropping `temp` deletes the file.
+    let temp = temp.into_temp_path();
+    // `keep` hands the name over to us (and on Windows clears the "temporary" attribute that
+    // tempfile gave the file, so the saved flag is an ordinary file). From here, a failed rename
+    // must delete the temporary file itself.
+    let temp = temp.keep().map_err(|e| io_error(e.error))?;
+    if let Err(source) = sys::replace(&temp, &target) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(io_error(source));
+    }
     Ok(target)
 }
 
 /// How the temporary file is made. The leading dot and the `.part` suffix make a leftover (after
 /// a `kill -9`) obviously unfinished.
-///
-/// On Unix a temporary file is private (mode 0600) unless asked otherwise, and the rename keeps
-/// the mode: every saved flag would be unreadable to other users. Asking for 0666 gives what
-/// `File::create` gives, since the kernel applies the umask to both (0644 with the usual 022).
 fn temp_file_builder() -> tempfile::Builder<'static, 'static> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".").suffix(".part");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    if let Some(permissions) = sys::new_file_permissions() {
+        builder.permissions(permissions);
     }
     builder
 }
@@ -117,6 +144,7 @@ mod tests {
         assert_eq!(std::fs::read(path).unwrap(), b"GIF89a-bytes");
     }
 
+    // Unix only: Windows has no mode bits (a new file takes its folder's access rules).
     #[cfg(unix)]
     #[test]
     fn a_saved_flag_gets_the_mode_of_a_plainly_created_file() {
@@ -143,6 +171,95 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.gif"]);
         assert_eq!(std::fs::read(dir.path().join("a.gif")).unwrap(), b"two");
+    }
+
+    fn names_in(dir: &Path) -> Vec<std::ffi::OsString> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn saving_over_an_existing_flag_replaces_it_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        save_flag_in(dir.path(), b"the first run's flag", "br.gif").unwrap();
+        let path = save_flag_in(dir.path(), b"the second's", "br.gif").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"the second's");
+        assert_eq!(names_in(dir.path()), ["br.gif"]);
+    }
+
+    // Unix only. Whether Windows can replace a file that another program has open depends on the
+    // system, even when that program shares it for deletion: yes with POSIX rename semantics
+    // (NTFS on Windows 10 1607 and later), no on older systems, FAT volumes, or Wine, where the
+    // save then fails after its wait and leaves the old flag whole (the locked-file tests below
+    // check that).
+    #[cfg(unix)]
+    #[test]
+    fn a_flag_open_in_another_program_is_replaced_and_the_reader_keeps_the_old_bytes() {
+        use std::io::Read;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = save_flag_in(dir.path(), b"old flag", "br.gif").unwrap();
+        let mut reader = std::fs::File::open(&path).unwrap();
+        save_flag_in(dir.path(), b"new flag", "br.gif").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new flag");
+        let mut seen = Vec::new();
+        reader.read_to_end(&mut seen).unwrap();
+        assert_eq!(seen, b"old flag", "the reader saw a file change under it");
+        assert_eq!(names_in(dir.path()), ["br.gif"]);
+    }
+
+    /// Opens `path` as many Windows programs do, sharing it with nobody: until the handle is
+    /// closed no one can replace, delete or even read the file.
+    #[cfg(windows)]
+    fn lock(path: &Path) -> std::fs::File {
+        use std::os::windows::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(0)
+            .open(path)
+            .unwrap()
+    }
+
+    // Windows only: a Unix program cannot keep a file from being replaced (there are no mandatory
+    // locks), so there is nothing to wait for there.
+    #[cfg(windows)]
+    #[test]
+    fn a_flag_locked_for_a_moment_is_waited_for_then_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = save_flag_in(dir.path(), b"old flag", "br.gif").unwrap();
+        let locked = lock(&path);
+        let releaser = std::thread::spawn(move || {
+            // A scanner's moment: long enough that a save that does not wait fails.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(locked);
+        });
+        save_flag_in(dir.path(), b"new flag", "br.gif").unwrap();
+        releaser.join().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new flag");
+        assert_eq!(names_in(dir.path()), ["br.gif"]);
+    }
+
+    // Windows only, as above.
+    #[cfg(windows)]
+    #[test]
+    fn a_flag_locked_for_good_fails_to_save_and_is_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = save_flag_in(dir.path(), b"old flag", "br.gif").unwrap();
+        let locked = lock(&path);
+        let err = save_flag_in(dir.path(), b"new flag", "br.gif").unwrap_err();
+        assert!(matches!(err, SaveError::Io { .. }), "{err}");
+        assert!(err.to_string().contains("open"), "{err}");
+        drop(locked);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old flag");
+        assert_eq!(
+            names_in(dir.path()),
+            ["br.gif"],
+            "a temporary file was left"
+        );
     }
 
     #[test]

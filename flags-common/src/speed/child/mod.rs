@@ -1,5 +1,6 @@
 //! Measuring one run of a program as a child process: wall time, CPU time and peak memory, read
-//! from the kernel (`wait4`'s `rusage`).
+//! from the kernel: `wait4`'s `rusage` on Unix, `GetProcessTimes` and `GetProcessMemoryInfo` on
+//! the child's handle on Windows (one module per platform: `unix.rs`, `windows.rs`).
 //!
 //! # Why a go-between process
 //! On Linux a child's `ru_maxrss` is not the child's alone. `Command::spawn` starts the child
@@ -13,12 +14,23 @@
 //! the program and reports what the kernel said about it. The go-between has only just started
 //! when it spawns the program, so what it passes on is a few MiB at most (printed by the
 //! benchmarks as the measuring floor, [`measuring_floor_kib`]).
+//!
+//! Windows starts a process from scratch (`CreateProcess`), so a child's peak there is its own
+//! anyway; the go-between is kept on every platform so that the figures are taken the same way.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+// The platform layer: `wait_measured(child)` and `DO_NOTHING`, one module per platform.
+#[cfg(unix)]
+#[path = "unix.rs"]
+mod sys;
+#[cfg(windows)]
+#[path = "windows.rs"]
+mod sys;
 
 /// Set in the go-between's environment: "you are the go-between, not the benchmark".
 const GO_BETWEEN: &str = "FLAGS_SPEED_GO_BETWEEN";
@@ -30,8 +42,9 @@ pub struct Measured {
     pub wall: Duration,
     /// User plus system CPU time of the child (all its threads).
     pub cpu: Duration,
-    /// Peak resident memory of the child, in KiB (`ru_maxrss` on Linux).
-    pub max_rss_kib: u64,
+    /// Peak resident memory of the child, in KiB (`ru_maxrss` on Unix, the peak working set on
+    /// Windows); `None` where the system keeps no figure for a process that has ended (Wine).
+    pub max_rss_kib: Option<u64>,
     /// What the child printed on stdout.
     pub stdout: String,
     /// True when the child exited with status 0.
@@ -64,17 +77,18 @@ pub fn measure(program: &Path, args: &[&str], dir: &Path) -> io::Result<Measured
     Ok(Measured {
         wall: Duration::from_micros(wall_us),
         cpu: Duration::from_micros(cpu_us),
-        max_rss_kib,
+        // 0 on the wire: no figure (no process peaks at nothing).
+        max_rss_kib: (max_rss_kib != 0).then_some(max_rss_kib),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         success: success == 1,
     })
 }
 
-/// The peak memory that a program doing nothing (`true`, found on the `PATH`) shows through
-/// [`measure`]: what the go-between passes on, the least any figure can be.
-pub fn measuring_floor_kib() -> io::Result<u64> {
-    let nothing = Path::new("true");
-    Ok(measure(nothing, &[], Path::new("/"))?.max_rss_kib)
+/// The peak memory that a program doing nothing (`true` on Unix, `cmd /C exit` on Windows) shows
+/// through [`measure`]: what the go-between passes on, the least any figure can be.
+pub fn measuring_floor_kib() -> io::Result<Option<u64>> {
+    let (nothing, args) = sys::DO_NOTHING;
+    Ok(measure(Path::new(nothing), args, &std::env::temp_dir())?.max_rss_kib)
 }
 
 /// When this process was started by [`measure`] as its go-between, runs the program named on
@@ -93,7 +107,7 @@ pub fn go_between_if_asked() -> Option<i32> {
                 "{} {} {} {}",
                 measured.wall.as_micros(),
                 measured.cpu.as_micros(),
-                measured.max_rss_kib,
+                measured.max_rss_kib.unwrap_or(0),
                 u8::from(measured.success),
             );
             0
@@ -106,7 +120,7 @@ pub fn go_between_if_asked() -> Option<i32> {
     Some(code)
 }
 
-/// Starts `program` (stdout shared with ours, stderr discarded) and reaps it with `wait4`.
+/// Starts `program` (stdout shared with ours, stderr discarded) and waits for it, measuring it.
 fn run_and_wait(program: &OsString, args: &[OsString]) -> io::Result<Measured> {
     let t0 = Instant::now();
     let child = Command::new(program)
@@ -114,28 +128,57 @@ fn run_and_wait(program: &OsString, args: &[OsString]) -> io::Result<Measured> {
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?;
-    let pid = libc::pid_t::try_from(child.id())
-        .map_err(|_| io::Error::other("process id out of range"))?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: all-zero bytes are a valid `rusage` (a struct of integers).
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // `std::process::Child::wait` cannot return the child's rusage, so reap it ourselves.
-    // SAFETY: `status` and `usage` are valid, writable, and outlive the call; `pid` is our own
-    // child, not yet reaped (we never called `wait` on `child`).
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = t0.elapsed();
-    if reaped != pid {
-        return Err(io::Error::last_os_error());
-    }
-    let seconds = |tv: libc::timeval| {
-        Duration::from_secs(u64::try_from(tv.tv_sec).unwrap_or(0))
-            + Duration::from_micros(u64::try_from(tv.tv_usec).unwrap_or(0))
-    };
+    let ended = sys::wait_measured(child)?;
     Ok(Measured {
-        wall,
-        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
-        max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        wall: t0.elapsed(),
+        cpu: ended.cpu,
+        max_rss_kib: ended.max_rss_kib,
         stdout: String::new(),
-        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        success: ended.success,
     })
+}
+
+/// What the platform layer reports about a child that ended.
+struct Ended {
+    /// User plus system CPU time, every thread.
+    cpu: Duration,
+    /// Peak resident memory, KiB, where the system tells it.
+    max_rss_kib: Option<u64>,
+    /// Exited with status 0.
+    success: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_doing_nothing_is_measured_in_kib_and_succeeds() {
+        let (program, args) = sys::DO_NOTHING;
+        let child = Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let ended = sys::wait_measured(child).unwrap();
+        assert!(ended.success);
+        // A few MiB. Wrong units show: KiB read as bytes gives a handful, bytes read as KiB
+        // (macOS's `ru_maxrss`) gives GiBs. (Wine gives no figure at all: see `windows.rs`.)
+        assert!(
+            ended
+                .max_rss_kib
+                .is_none_or(|kib| (100..256 * 1024).contains(&kib)),
+            "{:?} KiB",
+            ended.max_rss_kib
+        );
+    }
+
+    // Unix only: `wait4` always reports the child's peak; Windows may not (see `windows.rs`).
+    #[cfg(unix)]
+    #[test]
+    fn unix_always_reports_a_childs_peak() {
+        let (program, args) = sys::DO_NOTHING;
+        let child = Command::new(program).args(args).spawn().unwrap();
+        assert!(sys::wait_measured(child).unwrap().max_rss_kib.is_some());
+    }
 }
