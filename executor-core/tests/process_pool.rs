@@ -606,6 +606,49 @@ fn map_with_buffersize_and_chunksize_reads_an_endless_input() {
     assert_eq!(squares, (0..50).map(|n| n * n).collect::<Vec<_>>());
 }
 
+/// A result is sent as soon as it is ready, even when more requests wait in the worker's
+/// channel (it used to wait for the next task to end, to travel with its result).
+fn a_result_is_not_held_back_while_the_next_task_runs() {
+    let pool = pool(1);
+    let first = pool.submit(SLEEP_MS.call(200)).unwrap();
+    let quick = pool.submit(SLEEP_MS.call(0)).unwrap();
+    let slow = pool.submit(SLEEP_MS.call(5_000)).unwrap();
+    // Enough behind them that the pool writes them to the busy worker in batches.
+    let rest: Vec<_> = (0..14)
+        .map(|_| pool.submit(SLEEP_MS.call(0)).unwrap())
+        .collect();
+    first.result(Some(SOON)).unwrap();
+    assert!(
+        quick.result(Some(Duration::from_secs(2))).is_ok(),
+        "the quick task's result waited for the slow task after it"
+    );
+    assert!(!slow.done());
+    pool.kill_workers();
+    drop(rest);
+}
+
+/// Two threads shut the pool down at once: both return only once every worker is reaped.
+fn every_caller_of_shutdown_wait_waits() {
+    let pool = std::sync::Arc::new(pool(1));
+    let running = pool.submit(SLEEP_MS.call(1_000)).unwrap();
+    let worker = pool.worker_pids()[0];
+    let first = {
+        let pool = std::sync::Arc::clone(&pool);
+        std::thread::spawn(move || pool.shutdown(true, false))
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    pool.shutdown(true, false);
+    assert!(
+        running.done(),
+        "the second shutdown(wait) returned before the task ended"
+    );
+    assert!(
+        !alive(worker),
+        "the second shutdown(wait) returned before the worker exited"
+    );
+    first.join().unwrap();
+}
+
 fn submit_refuses_an_unregistered_function() {
     let pool = pool(1);
     assert!(matches!(
@@ -716,6 +759,14 @@ const TESTS: &[(&str, fn())] = &[
     (
         "submit_refuses_an_unregistered_function",
         submit_refuses_an_unregistered_function,
+    ),
+    (
+        "a_result_is_not_held_back_while_the_next_task_runs",
+        a_result_is_not_held_back_while_the_next_task_runs,
+    ),
+    (
+        "every_caller_of_shutdown_wait_waits",
+        every_caller_of_shutdown_wait_waits,
     ),
 ];
 

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 
 use serde::Serialize;
@@ -60,10 +60,13 @@ impl ProcessPoolBuilder {
         let initializer = self.initializer;
         Ok(ProcessPoolExecutor {
             shared: Arc::new(Shared {
+                reaped: Condvar::new(),
                 state: Mutex::new(State {
                     queue: VecDeque::new(),
+                    deferred: Vec::new(),
                     workers: Vec::new(),
                     threads: Vec::new(),
+                    live_workers: 0,
                     shutdown: false,
                     broken: None,
                     terminated: None,

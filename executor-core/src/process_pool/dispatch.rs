@@ -2,7 +2,8 @@
 //! after shutdown, and breaking the pool: everything done under the pool lock.
 
 use std::io::Write;
-use std::sync::{Arc, MutexGuard, PoisonError};
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Condvar, MutexGuard, PoisonError};
 
 use super::function::serialization_error;
 use super::protocol::{self, Request};
@@ -30,10 +31,59 @@ pub(super) fn release_idle_workers(state: &mut State) {
 /// asks Windows for 64 KiB pipes). A write within it never blocks, whatever the worker does.
 const PIPE_BUDGET: usize = 4096;
 
+/// The pool's state, locked. Futures that must fail while it is locked (`State::deferred`) fail
+/// when it is unlocked: failing a future runs its done-callbacks, user code that may call back
+/// into the pool, and so must never run under this lock.
+pub(crate) struct Locked<'a> {
+    guard: Option<MutexGuard<'a, State>>,
+}
+
+impl Locked<'_> {
+    /// Unlocks, sleeps on `condvar` and locks again.
+    pub(super) fn wait_on(mut self, condvar: &Condvar) -> Self {
+        let guard = self.guard.take().unwrap_or_else(|| unreachable!("locked"));
+        Locked {
+            guard: Some(condvar.wait(guard).unwrap_or_else(PoisonError::into_inner)),
+        }
+    }
+}
+
+impl Deref for Locked<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        self.guard
+            .as_deref()
+            .unwrap_or_else(|| unreachable!("locked"))
+    }
+}
+
+impl DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        self.guard
+            .as_deref_mut()
+            .unwrap_or_else(|| unreachable!("locked"))
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        let Some(mut guard) = self.guard.take() else {
+            return;
+        };
+        let deferred = std::mem::take(&mut guard.deferred);
+        drop(guard);
+        for (sink, error) in deferred {
+            sink.fail(error);
+        }
+    }
+}
+
 impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> Locked<'_> {
         // No user code runs under this lock, so it is never poisoned by a task; recover anyway.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        Locked {
+            guard: Some(self.state.lock().unwrap_or_else(PoisonError::into_inner)),
+        }
     }
 
     /// Hands queued requests to workers, and starts a worker if requests are left over and the
@@ -114,7 +164,9 @@ impl Shared {
             };
             let before = frames.len();
             if let Err(error) = protocol::encode_into(&request, &mut frames) {
-                queued.sink.fail(serialization_error(error));
+                state
+                    .deferred
+                    .push((queued.sink, serialization_error(error)));
                 continue;
             }
             written.push(InFlight {

@@ -56,7 +56,7 @@ mod worker;
 use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle, ThreadId};
 
 pub use builder::ProcessPoolBuilder;
@@ -103,6 +103,8 @@ pub struct ProcessPoolExecutor {
 /// What the pool shares with its watcher and reader threads.
 pub(crate) struct Shared {
     state: Mutex<State>,
+    /// Notified whenever a worker has been reaped (`State::live_workers`).
+    reaped: Condvar,
     max_workers: usize,
     max_tasks_per_child: Option<NonZeroUsize>,
     /// The initializer's function name and encoded arguments (or why they did not encode).
@@ -113,9 +115,13 @@ pub(crate) struct Shared {
 pub(crate) struct State {
     /// Requests submitted and not yet written to a worker.
     queue: VecDeque<Queued>,
+    /// Futures to fail once the lock is released (see `dispatch::Locked`).
+    deferred: Vec<(Box<dyn Sink>, TaskError)>,
     workers: Vec<WorkerSlot>,
     /// Watcher threads to join at shutdown.
     threads: Vec<WatcherThread>,
+    /// Worker processes started and not yet reaped; `Shared::reaped` announces each decrease.
+    live_workers: usize,
     shutdown: bool,
     /// `Some(reason)` once a worker died or an initializer failed.
     broken: Option<Arc<str>>,
@@ -298,22 +304,29 @@ impl ProcessPoolExecutor {
         self.join_watchers();
     }
 
-    /// Waits for every watcher thread (and so every worker process) to finish.
+    /// Waits until every worker process has been reaped, then joins the watcher threads.
+    ///
+    /// Every caller waits, however many there are (two threads may shut a pool down at once), on
+    /// a count of live workers. A done-callback that shuts the pool down runs on a reader thread
+    /// (or a watcher's, when a worker dies): a reader's own worker cannot exit until the callback
+    /// returns, so that one worker is not waited for, and no thread joins itself.
     fn join_watchers(&self) {
         let me = thread::current().id();
-        loop {
-            let threads = std::mem::take(&mut self.shared.lock().threads);
-            if threads.is_empty() {
-                return;
-            }
-            for WatcherThread { handle, reader } in threads {
-                // A done-callback that shuts the pool down runs on a reader thread (or on a
-                // watcher, when a worker dies): it must not wait for its own thread, nor for
-                // the watcher that waits for it.
-                if handle.thread().id() != me && reader != me {
-                    let _ = handle.join();
-                }
-            }
+        let mut state = self.shared.lock();
+        let on_a_reader = state.threads.iter().any(|thread| thread.reader == me);
+        let allowed = usize::from(on_a_reader);
+        while state.live_workers > allowed {
+            state = state.wait_on(&self.shared.reaped);
+        }
+        let (own, others): (Vec<WatcherThread>, Vec<WatcherThread>) =
+            std::mem::take(&mut state.threads)
+                .into_iter()
+                .partition(|thread| thread.handle.thread().id() == me || thread.reader == me);
+        state.threads = own;
+        drop(state);
+        for WatcherThread { handle, .. } in others {
+            // Each has reaped its worker; it only has to return.
+            let _ = handle.join();
         }
     }
 }

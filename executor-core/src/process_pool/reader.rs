@@ -104,7 +104,12 @@ fn read_results(
                     let worker = &mut state.workers[index];
                     let sink = match worker.in_flight.pop_front() {
                         Some(expected) if expected.id == request => expected.sink,
-                        _ => {
+                        other => {
+                            // Back where the watcher fails it with the rest, after the lock:
+                            // dropping it here would complete it, under the lock.
+                            if let Some(expected) = other {
+                                worker.in_flight.push_front(expected);
+                            }
                             return Some(format!(
                                 "worker {} answered an unknown request",
                                 worker.pid

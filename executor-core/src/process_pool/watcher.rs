@@ -25,8 +25,8 @@ use super::worker::WORKER_ENV;
 use super::{Shared, Sink, State, WatcherThread, WorkerSlot};
 use crate::errors::{SubmitError, TaskError};
 
-/// How long a dead worker's reader may take to reach the end of its channel before the channel
-/// counts as held open by another process. Reading what is left takes microseconds; the
+/// How long (twice over) a dead worker's reader may wait in one read before the channel counts
+/// as held open by another process. Reading what is left takes microseconds; the
 /// reader may also be busy completing futures (done-callbacks are user code), which does not
 /// count: see [`await_reader`].
 const END_OF_PIPE_GRACE: Duration = Duration::from_millis(250);
@@ -76,6 +76,7 @@ pub(super) fn start_worker(shared: &Arc<Shared>, state: &mut State) -> Result<us
         reader: started.reader,
     });
     state.processes_started += 1;
+    state.live_workers += 1;
     state.workers.push(WorkerSlot {
         id,
         pid: started.pid,
@@ -121,6 +122,7 @@ fn watch(
     // The parent's copies of the worker's ends, if it must keep them: the reader drops them
     // once the worker's greeting proves it has its own, and this thread once it is gone.
     let handover = Arc::new(Handover::new(child_ends));
+    let waker = sys::ReaderWaker::new(&results);
     let (done_tx, done_rx) = mpsc::channel();
     let reader = {
         let shared = Arc::clone(shared);
@@ -159,17 +161,24 @@ fn watch(
             let _ = reader.join();
             failure
         }
-        // The thread stays blocked until the other process lets go of the pipe; it then finds
-        // its worker gone and ends. Nobody joins it: waiting for it is what we must not do.
-        ReaderEnd::Stuck => Some(format!(
-            "a worker process (pid {}) exited, but its channel to the pool is still held open \
+        ReaderEnd::Stuck => {
+            // Cut the channel on our side, which ends the reader's read where the platform
+            // allows (see `sys::ReaderWaker`); elsewhere the reader stays blocked until the other
+            // process lets go, then finds its worker gone and ends, unjoined.
+            if waker.wake() && done_rx.recv_timeout(Duration::from_secs(1)).is_ok() {
+                let _ = reader.join();
+            }
+            Some(format!(
+                "a worker process (pid {}) exited, but its channel to the pool is still held open \
              by another process (did a task start a program that inherited it?)",
-            child.id()
-        )),
+                child.id()
+            ))
+        }
     };
     if let Err(error) = exited {
-        // Waiting failed (it should not): make sure the worker is gone before reaping it.
-        let _ = child.kill();
+        // Waiting failed: something else reaped the worker (a program that set SIGCHLD to
+        // SIG_IGN, or called `waitpid(-1)`), so its pid may name another process now. Signal
+        // nothing; count it as a death.
         let failure = failure.unwrap_or_else(|| format!("could not wait for a worker: {error}"));
         settle(shared, id, &mut child, Some(failure));
     } else {
@@ -188,6 +197,9 @@ enum ReaderEnd {
 /// of its pipe ends are closed, so some other process holds the write end.
 fn await_reader(done: &mpsc::Receiver<Option<String>>, handover: &Handover) -> ReaderEnd {
     let mut before = handover.read_under_way();
+    // Seen in the same read at this many checks in a row: two, so that a reader merely
+    // descheduled on a busy machine for one grace period is not taken for a stuck one.
+    let mut seen = 0;
     loop {
         match done.recv_timeout(END_OF_PIPE_GRACE) {
             Ok(failure) => return ReaderEnd::Finished(failure),
@@ -196,7 +208,12 @@ fn await_reader(done: &mpsc::Receiver<Option<String>>, handover: &Handover) -> R
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let now = handover.read_under_way();
-                if now.is_some() && now == before {
+                seen = if now.is_some() && now == before {
+                    seen + 1
+                } else {
+                    0
+                };
+                if seen == 2 {
                     return ReaderEnd::Stuck;
                 }
                 before = now;
@@ -212,6 +229,8 @@ fn settle(shared: &Arc<Shared>, id: u64, child: &mut Child, failure: Option<Stri
         let mut state = shared.lock();
         let Some(worker) = state.workers.iter_mut().find(|w| w.id == id) else {
             let _ = child.wait();
+            state.live_workers = state.live_workers.saturating_sub(1);
+            shared.reaped.notify_all();
             return;
         };
         // From here on nobody signals the process: reaping frees its pid for reuse.
@@ -221,6 +240,8 @@ fn settle(shared: &Arc<Shared>, id: u64, child: &mut Child, failure: Option<Stri
     let status = child.wait();
 
     let mut state = shared.lock();
+    state.live_workers = state.live_workers.saturating_sub(1);
+    shared.reaped.notify_all();
     let index = state.workers.iter().position(|w| w.id == id);
     let worker = index.map(|index| state.workers.remove(index));
     let pid = worker.as_ref().map_or(0, |w| w.pid);
@@ -300,10 +321,12 @@ fn spawn(init: Option<Request>) -> io::Result<Spawned> {
         .stdout(Stdio::inherit())
         .stderr(Stdio::inherit());
     let mut child = command.spawn()?;
-    // The channel holds at least the `Init` frame (`sys::channel`), so this write never waits
-    // for the worker, even one that dies before reading anything.
-    let prepared = sys::watch_over(&child).and_then(|()| requests.write_all(&init_frame));
-    if let Err(error) = prepared {
+    // Best effort: a program already in a Job Object that forbids nesting cannot put its
+    // workers in one of its own; the end of the request channel still stops an orphan.
+    let _ = sys::watch_over(&child);
+    // The `Init` frame: on Windows the pipe was asked to hold all of it (`sys::channel`); on
+    // Unix a worker that dies before reading it closes its end, and the write fails.
+    if let Err(error) = requests.write_all(&init_frame) {
         let _ = child.kill();
         let _ = child.wait();
         return Err(error);

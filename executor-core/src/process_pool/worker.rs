@@ -59,6 +59,17 @@ pub fn run_worker_if_child(functions: &'static [&'static dyn RemoteFunction]) {
     let Some(handover) = std::env::var_os(WORKER_ENV) else {
         return;
     };
+    if std::thread::current().name() != Some("main") {
+        // A libtest `#[test]` that made a pool: the worker runs the test binary, whose harness
+        // starts every test on a thread of its own, and several would take the channel.
+        eprintln!(
+            "executor-core worker {}: `run_worker_if_child` was called off the main thread; \
+             call it first thing in `main` (a pool in a libtest `#[test]` needs a test target \
+             with `harness = false`, whose `main` calls it)",
+            std::process::id()
+        );
+        std::process::exit(2);
+    }
     let code = match serve(&handover) {
         Ok(()) => 0,
         Err(error) => {
@@ -98,22 +109,21 @@ fn serve(handover: &OsStr) -> io::Result<()> {
 
     let mut input = BufReader::with_capacity(64 * 1024, input);
     let mut outbox: Vec<u8> = Vec::new();
-    loop {
-        let Some(request) = protocol::read_message::<Request>(&mut input)? else {
-            // The pool closed the pipe: shut down (or retire) after the last result.
-            return output.write_all(&outbox);
-        };
+    // One request at a time, its results sent before the next one runs: holding them back to
+    // send several in one write would save system calls in a flood of tiny tasks, but delay a
+    // finished result for as long as the next task runs (and lose it if that task crashes).
+    // CPython's workers send each result as soon as it is ready, and so do these. (A `map`
+    // chunk is one request: its results do travel together.)
+    while let Some(request) = protocol::read_message::<Request>(&mut input)? {
         let flow = handle(request, &mut outbox)?;
-        // Send the results now, unless the next request has already arrived whole: then they
-        // go out together after it, one system call for many small tasks.
-        if flow == Flow::Stop || !protocol::holds_a_frame(input.buffer()) {
-            output.write_all(&outbox)?;
-            outbox.clear();
-        }
+        output.write_all(&outbox)?;
+        outbox.clear();
         if flow == Flow::Stop {
             return Ok(());
         }
     }
+    // The pool closed the channel: shut down (or retire), every result already sent.
+    Ok(())
 }
 
 thread_local! {
@@ -171,6 +181,9 @@ fn run_one(name: &str, args: &[u8]) -> Outcome {
             "function `{name}` is not registered in the worker"
         )));
     };
+    // A payload re-raised with `resume_unwind` skips the hook: it must not be given the location
+    // of an earlier panic.
+    PANIC_LOCATION.with(|slot| slot.set(None));
     // AssertUnwindSafe: after a panic nothing of the call is used again; the worker lives on.
     match catch_unwind(AssertUnwindSafe(|| function.call_encoded(args))) {
         Ok(Ok(bytes)) => Ok(bytes),

@@ -140,11 +140,12 @@ pub(crate) static FAIL_UNLESS_OK: Function<String, u64> =
     Function::new("fail_unless_ok", fail_unless_ok);
 
 pub(crate) fn big_requests_are_not_written_to_a_busy_worker() {
-    // Worker 0 waits at a gate; worker 1 runs the 100 KB requests. Each time worker 1 answers,
-    // its reader thread hands out more work, and must not write 100 KB requests to worker 0:
-    // a worker reads its pipe only between tasks, a pipe holds 64 KiB, and the write would
-    // wait for the gate, holding the pool's lock, so that no future could complete and no
-    // `submit` get through. Only this thread opens the gate: the rescuer would have to.
+    // Worker 0 waits at a gate; worker 1 runs the 1 MB requests. Each time worker 1 answers,
+    // its reader thread hands out more work, and must not write 1 MB requests to worker 0: a
+    // worker reads its channel only between tasks, a channel holds 64 KiB (a pipe) to a few
+    // hundred KiB (a Unix socket), and the write would wait for the gate, holding the pool's
+    // lock, so that no future could complete and no `submit` get through. Only this thread
+    // opens the gate: the rescuer would have to.
     let pool = Arc::new(pool(2));
     let (_dir, gate) = gate();
     let busy = pool.submit(WAIT_FOR_FILE.call(gate.clone())).unwrap();
@@ -160,9 +161,9 @@ pub(crate) fn big_requests_are_not_written_to_a_busy_worker() {
         })
     };
     let futures: Vec<_> = (0..40)
-        .map(|_| pool.submit(BYTE_COUNT.call(vec![7; 100_000])).unwrap())
+        .map(|_| pool.submit(BYTE_COUNT.call(vec![7; 1_000_000])).unwrap())
         .collect();
-    assert_eq!(*futures[0].result(Some(SOON)).unwrap(), 100_000);
+    assert_eq!(*futures[0].result(Some(SOON)).unwrap(), 1_000_000);
     let after = pool.submit(BYTE_COUNT.call(vec![1; 10])).unwrap();
     let _ = progressed.send(());
     rescuer.join().unwrap();
@@ -173,7 +174,7 @@ pub(crate) fn big_requests_are_not_written_to_a_busy_worker() {
     open(&gate);
     assert!(*busy.result(Some(SOON)).unwrap());
     for future in futures {
-        assert_eq!(*future.result(Some(SOON)).unwrap(), 100_000);
+        assert_eq!(*future.result(Some(SOON)).unwrap(), 1_000_000);
     }
     assert_eq!(*after.result(Some(SOON)).unwrap(), 10);
 }

@@ -11,7 +11,7 @@
 //! | waiting for an exit          | `waitid(WNOWAIT)`, which leaves the pid ours | `WaitForSingleObject` (the handle stays ours) |
 //!
 //! Everywhere, the end of the requests is the second line of defence: a worker whose parent is
-//! gone reads it and exits after its current task.
+//! gone reads it and exits after the requests it already holds.
 
 #[cfg(windows)]
 use std::fs::File;
@@ -27,8 +27,8 @@ mod windows;
 use windows as imp;
 
 pub(crate) use imp::{
-    Process, Requests, Results, channel, die_with_parent, kill, take_channel, terminate,
-    wait_without_reaping, watch_over,
+    Process, ReaderWaker, Requests, Results, channel, die_with_parent, kill, take_channel,
+    terminate, wait_without_reaping, watch_over,
 };
 
 /// The worker's ends of the protocol pipes, where the platform needs the parent to keep its

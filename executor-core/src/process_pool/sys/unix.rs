@@ -67,6 +67,22 @@ pub(crate) fn channel(
     Ok((Requests(ours.try_clone()?), ours, None, "stdin".to_owned()))
 }
 
+/// Ends a read that waits on the result channel of a dead worker whose channel another process
+/// still holds: shutting the socket down on our side makes the reader's `read` return.
+pub(crate) struct ReaderWaker(Option<UnixStream>);
+
+impl ReaderWaker {
+    pub(crate) fn new(results: &Results) -> ReaderWaker {
+        ReaderWaker(results.try_clone().ok())
+    }
+
+    pub(crate) fn wake(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|socket| socket.shutdown(Shutdown::Both).is_ok())
+    }
+}
+
 /// What the worker reads requests from and writes results to.
 pub(crate) type WorkerInput = UnixStream;
 pub(crate) type WorkerOutput = UnixStream;
@@ -118,7 +134,7 @@ pub(crate) fn wait_without_reaping(child: &mut Child) -> io::Result<()> {
 
 /// Asks Linux to kill this worker when the pool's thread that started it ends (with the whole
 /// parent, typically), so an early exit of the parent leaves no orphan working on. The end of
-/// the request stream stops the worker too, but only after its current task.
+/// the request stream stops the worker too, but only after the requests it already holds.
 #[cfg(target_os = "linux")]
 pub(crate) fn die_with_parent(parent: u32) {
     let _ = rustix::process::set_parent_process_death_signal(Some(Signal::KILL));
@@ -130,6 +146,6 @@ pub(crate) fn die_with_parent(parent: u32) {
 }
 
 /// Other Unixes have no parent-death signal: the end of the request stream is all there is
-/// (the worker exits after its current task).
+/// (the worker exits after the requests it already holds).
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn die_with_parent(_parent: u32) {}

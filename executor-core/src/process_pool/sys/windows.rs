@@ -57,6 +57,21 @@ pub(crate) type Results = File;
 pub(crate) type WorkerInput = File;
 pub(crate) type WorkerOutput = File;
 
+/// Windows has no way here to end another thread's read on a pipe (short of `CancelSynchronousIo`
+/// on its thread), and needs none: the worker's handles are not inheritable and no task can
+/// name them, so no other process can hold a dead worker's pipe open.
+pub(crate) struct ReaderWaker;
+
+impl ReaderWaker {
+    pub(crate) fn new(_results: &Results) -> ReaderWaker {
+        ReaderWaker
+    }
+
+    pub(crate) fn wake(&self) -> bool {
+        false
+    }
+}
+
 /// Makes the two protocol pipes for `command`; returns the parent's ends, the worker's ends
 /// (the parent keeps them until the worker has its own copies: see `reader.rs`), and the text
 /// that tells the worker where they are: their handle values in this process. Nothing is
