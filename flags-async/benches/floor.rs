@@ -6,6 +6,6 @@ use std::time::Duration;
 
 fn main() -> anyhow::Result<()> {
     let delay = Duration::from_millis(100);
-    flags_common::bench::against_floor("async", flags_async::download_many, delay, delay, 10)?;
+    flags_testkit::bench::against_floor("async", flags_async::download_many, delay, delay, 10)?;
     Ok(())
 }

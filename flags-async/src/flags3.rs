@@ -490,7 +490,7 @@ mod tests {
 
     #[test]
     fn every_built_in_country_name_is_a_good_file_name() {
-        for country in flags_common::countries::COUNTRIES {
+        for country in flags_server::countries::COUNTRIES {
             assert!(
                 country_file_name(country.country).is_ok(),
                 "{:?}",

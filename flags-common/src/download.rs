@@ -78,7 +78,7 @@ impl DownloadError {
     /// assert_eq!(e.to_string(), "HTTP error 418 - I'm a teapot: http://x/flags/cd/cd.gif");
     /// ```
     pub fn http(url: impl Into<String>, status: u16) -> Self {
-        let reason = axum::http::StatusCode::from_u16(status)
+        let reason = http::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("Unknown status");

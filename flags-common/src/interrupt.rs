@@ -11,8 +11,11 @@
 //! - blocking styles check [`Interrupt::is_set`] before starting each download;
 //! - async styles `.await` [`Interrupt::wait`] inside a `select!` beside their downloads.
 //!
-//! The flag is a `tokio::sync::watch` channel: its value can be read from any thread without
-//! `.await`, and awaited from any runtime, so one type serves both kinds of code.
+//! The flag is a [`CancellationToken`] (from `tokio-util`): its state can be read from any thread
+//! without `.await` and awaited from any runtime, so one type serves both kinds of code, and a
+//! loop that looks after it was raised still sees it. The flag server stops on the same type
+//! (`flags_server::serve`), so every program here stops one way: `ctrlc` for the signal, a
+//! cancellation token for the flag.
 //!
 //! A second Ctrl-C is the emergency exit: the process ends at once with status 130, without
 //! waiting for downloads in flight. That one may leave a hidden `.xxxxx.part` temporary file in
@@ -40,9 +43,8 @@
 //! interrupted run from a complete one.
 
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 /// The exit status of a run stopped by Ctrl-C: 128 + SIGINT (2).
 pub const EXIT_INTERRUPTED: u8 = 130;
@@ -61,7 +63,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Interrupt {
-    flag: Arc<watch::Sender<bool>>,
+    flag: CancellationToken,
 }
 
 impl Default for Interrupt {
@@ -73,9 +75,8 @@ impl Default for Interrupt {
 impl Interrupt {
     /// A flag that only [`trigger`](Interrupt::trigger) raises (for tests and benchmarks).
     pub fn new() -> Interrupt {
-        let (flag, _) = watch::channel(false);
         Interrupt {
-            flag: Arc::new(flag),
+            flag: CancellationToken::new(),
         }
     }
 
@@ -110,19 +111,17 @@ impl Interrupt {
 
     /// Raises the flag.
     pub fn trigger(&self) {
-        self.flag.send_replace(true);
+        self.flag.cancel();
     }
 
     /// True once the flag is raised.
     pub fn is_set(&self) -> bool {
-        *self.flag.borrow()
+        self.flag.is_cancelled()
     }
 
     /// Completes when the flag is raised (at once if it already is).
     pub async fn wait(&self) {
-        let mut receiver = self.flag.subscribe();
-        // `wait_for` fails only when the sender is gone, and `self` holds it.
-        let _ = receiver.wait_for(|raised| *raised).await;
+        self.flag.cancelled().await;
     }
 }
 

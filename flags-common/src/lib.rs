@@ -1,38 +1,32 @@
-//! What the flag downloaders share, and a built-in flag server so every program works offline.
+//! What the flag downloaders share: the twin of the helpers the chapter's scripts import from
+//! `flags.py` and `flags2_common.py`.
 //!
-//! This crate is the twin of the helpers the chapter's scripts import from `flags.py` and
-//! `flags2_common.py`: the country codes, saving a flag, the timing harness, plus the server that
-//! `slow_server.py` provides. The downloaders (`flags-sequential`, `flags-threadpool`,
-//! `flags-async`) only bring their own `download_many`; everything else lives here.
+//! The downloaders (`flags-sequential`, `flags-threadpool`, `flags-async`) only bring their own
+//! `download_many`; the country codes, saving a flag, the timing harness, the flags2 command
+//! line, reports and progress bar live here. By default every program downloads from a flag
+//! server it starts in-process (the `flags-server` crate), so everything works offline.
 //!
 //! # Layout
-//! - [`codes`]: `POP20_CC` and the 194 codes the flag site serves.
-//! - [`countries`]: the metadata of those 194 countries (`metadata.json` on the site).
-//! - [`art`]: our own flag drawings, encoded as GIFs.
-//! - [`server`]: the built-in flag server (library API; the `flags-server` binary wraps it).
-//! - [`site`]: choosing where to download from: the embedded server, the public site or a URL.
+//! The `flags.py` harness:
+//! - [`codes`]: `POP20_CC` and the 194 codes the flag site serves (from `flags-server`, which
+//!   serves them).
+//! - [`site`]: choosing where to download from: the built-in server, the public site or a URL.
 //! - [`download`]: the error type and URL layout every download style shares.
 //! - [`save`]: writing a downloaded flag atomically into `downloaded/`.
 //! - [`harness`]: `main(download_many)`, the timing harness of `flags.py`.
-//! - [`verify`]: checking that a run saved every flag, whole and valid.
-//! - [`bench`]: timing a strategy against a server of fixed latency, for the bench binaries.
+//!
+//! The `flags2_common.py` harness:
 //! - [`cli`]: the one command line of the flags2 and flags3 programs (`process_args`).
 //! - [`status`]: `DownloadStatus` and the `Counter` of each run.
 //! - [`report`]: the reports printed before and after a flags2 run.
-//! - [`progress`]: the progress bar, or one line per code in verbose mode.
+//! - [`progress`]: the progress bar, one line per code in verbose mode, or nothing.
 //! - [`interrupt`]: Ctrl-C (and SIGTERM) as a flag the download loops check, on every platform.
 //! - [`flags2`]: `main(download_many)` of `flags2_common.py`, the harness of the flags2 programs.
-//! - [`testing`]: what the flags2 tests of every style share (check the folder; on Unix, stop a
-//!   child with Ctrl-C or SIGTERM).
-//! - [`speed`]: running a flags2 program as a child process and measuring its time, CPU and memory.
-//! - [`bare`]: the least a client can do per flag, timed beside the downloaders as a floor.
+//!
+//! What tests and benchmarks share (checking a download folder, stopping a program with Ctrl-C,
+//! timing against a floor) is in `flags-testkit`, a dev-dependency only.
 
-pub mod art;
-pub mod bare;
-pub mod bench;
 pub mod cli;
-pub mod codes;
-pub mod countries;
 pub mod download;
 pub mod flags2;
 pub mod harness;
@@ -40,9 +34,7 @@ pub mod interrupt;
 pub mod progress;
 pub mod report;
 pub mod save;
-pub mod server;
 pub mod site;
-pub mod speed;
 pub mod status;
-pub mod testing;
-pub mod verify;
+
+pub use flags_server::codes;

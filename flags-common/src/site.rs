@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::server::{Delay, FlagServer, ServerConfig};
+use flags_server::{Delay, FlagServer, ServerConfig};
 
 /// The book's public flag site (`BASE_URL` in `flags.py`).
 pub const REMOTE_BASE_URL: &str = "https://www.fluentpython.com/data/flags";

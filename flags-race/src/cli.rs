@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
-use flags_common::server::Delay;
 use flags_common::site::DEFAULT_SEED;
+use flags_server::Delay;
 
 use crate::style::Style;
 

@@ -27,7 +27,7 @@
 //!   the table shows the peak and how much it grew during the run. No other system can reset its
 //!   peak, so elsewhere the table shows `n/a` and a line under it gives the peak of the whole race
 //!   (`ru_maxrss` on macOS, the peak working set on Windows).
-//! - **The timeline** comes from the server: a middleware around flags-common's `router` notes
+//! - **The timeline** comes from the server: a middleware around flags-server's `router` notes
 //!   when each request started and was answered, and the race asks for those spans after each run.
 //!   So a bar is the server's view (from the parsed request to the ready answer), without the
 //!   client's connect and read times; the strategies themselves are untouched.
@@ -65,7 +65,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use flags_common::harness::say;
 use flags_common::interrupt::{EXIT_INTERRUPTED, Interrupt};
-use flags_common::server::Delay;
+use flags_server::Delay;
 
 use crate::charts::{Panel, SweepLine};
 use crate::cli::{Args, SWEEP_LEVELS};

@@ -1,5 +1,5 @@
 //! The race's flag server, run in a child process (`race --serve`): the built-in server of
-//! flags-common plus a recorder of when each request started and ended, so the race can draw its
+//! flags-server plus a recorder of when each request started and ended, so the race can draw its
 //! timeline without touching the download strategies.
 //!
 //! Why a child process: the race reads its own CPU time (`getrusage(RUSAGE_SELF)` on Unix,
@@ -22,7 +22,7 @@ use std::time::Instant;
 use axum::extract::{Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
-use flags_common::server::{Delay, ServerConfig, base_url, bind_listener, router};
+use flags_server::{Delay, ServerConfig, base_url, bind_listener, router};
 
 /// The requests seen since the last `mark`.
 #[derive(Debug)]
@@ -44,7 +44,7 @@ pub fn run(delay: Delay, error_rate: f64, seed: u64) -> anyhow::Result<()> {
     flags_common::flags2::raise_open_files_limit();
     // Draw every flag now so the first round does not wait for the drawings.
     for cc in flags_common::codes::all_cc() {
-        let _ = flags_common::art::flag_gif(cc);
+        let _ = flags_server::art::flag_gif(cc);
     }
     let config = ServerConfig {
         delay,

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use flags_common::server::Delay;
 use flags_common::status::Counter;
+use flags_server::Delay;
 
 use crate::run::{Run, median};
 use crate::style::Style;

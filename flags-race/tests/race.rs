@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use flags_common::server::{FlagServer, ServerConfig};
+use flags_server::{FlagServer, ServerConfig};
 
 /// The rows of the printed table: (style, -m, the ok/404/error column).
 fn table_rows(stdout: &str) -> Vec<(String, usize, String)> {
@@ -201,7 +201,7 @@ fn usage_errors_exit_with_status_2() {
 /// leaving that run's folder of flags in the temporary directory.
 ///
 /// Unix only: a test cannot send Ctrl-C to one child on Windows, and Windows has no SIGTERM (see
-/// `flags_common::testing`).
+/// `flags_testkit`).
 #[cfg(unix)]
 #[test]
 fn sigterm_mid_race_finishes_the_run_cleans_up_and_exits_130() {
@@ -209,7 +209,7 @@ fn sigterm_mid_race_finishes_the_run_cleans_up_and_exits_130() {
     use std::process::Stdio;
     use std::time::{Duration, Instant};
 
-    use flags_common::testing::{HANG_GUARD, Stop, send};
+    use flags_testkit::{HANG_GUARD, Stop, send};
 
     let out = tempfile::tempdir().unwrap();
     // The race's own temporary directory, to see what it leaves there.

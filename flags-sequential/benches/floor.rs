@@ -6,7 +6,7 @@ use std::time::Duration;
 fn main() -> anyhow::Result<()> {
     let delay = Duration::from_millis(100);
     let floor = delay * 20;
-    flags_common::bench::against_floor(
+    flags_testkit::bench::against_floor(
         "sequential",
         flags_sequential::download_many,
         delay,

@@ -1,15 +1,15 @@
 //! Speed figures of `flags2-threadpool`, measured as a child process against built-in servers in this
 //! process: `-e -m 100` with no delay (wall and CPU time), `-a -m 194` and `-e -m 1000` with a
 //! fixed 0.1 s delay (ratio to the 0.1 s floor, peak memory), each beside a bare client of the
-//! same shape (`flags_common::bare`) in the same rounds, a floor measured on this machine.
+//! same shape (`flags_testkit::bare`) in the same rounds, a floor measured on this machine.
 //!
 //! Run with `cargo bench -p flags-threadpool --bench flags2_speed`.
 
 fn main() -> anyhow::Result<()> {
-    flags_common::speed::flags2_figures(
+    flags_testkit::speed::flags2_figures(
         "flags2-threadpool",
         env!("CARGO_BIN_EXE_flags2-threadpool").as_ref(),
         9,
-        flags_common::speed::BareShape::Threads,
+        flags_testkit::speed::BareShape::Threads,
     )
 }

@@ -9,7 +9,7 @@ fn main() -> anyhow::Result<()> {
     let workers = executor_core::default_max_workers();
     let floor = delay * 20_usize.div_ceil(workers) as u32;
     println!("default pool: {workers} workers");
-    flags_common::bench::against_floor(
+    flags_testkit::bench::against_floor(
         "threadpool",
         flags_threadpool::download_many,
         delay,

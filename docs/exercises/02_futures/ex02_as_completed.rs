@@ -37,8 +37,7 @@ fn report_as_completed(
 // ANCHOR_END: task
 
 fn main() -> anyhow::Result<()> {
-    let server =
-        flags_common::server::FlagServer::start(flags_common::site::Profile::Internet.config(7))?;
+    let server = flags_server::FlagServer::start(flags_common::site::Profile::Internet.config(7))?;
     let folder = tempfile::tempdir()?;
     let job = Arc::new(Job {
         dest_dir: folder.path().to_path_buf(),

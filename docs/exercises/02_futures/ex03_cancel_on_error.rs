@@ -44,7 +44,7 @@ fn main() -> anyhow::Result<()> {
     use flags_common::site::Profile;
 
     // The ERROR profile answers a quarter of the requests with 418 after 0.5 s.
-    let server = flags_common::server::FlagServer::start(Profile::Error.config(2026))?;
+    let server = flags_server::FlagServer::start(Profile::Error.config(2026))?;
     let base_url = server.base_url();
     let agent = flags_sequential::http_agent(REQUEST_TIMEOUT);
     let executor = ThreadPoolExecutor::new(3)?;

@@ -29,9 +29,8 @@ where
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
-    let server = flags_common::server::FlagServer::start(
-        flags_common::site::Profile::Internet.config(2026),
-    )?;
+    let server =
+        flags_server::FlagServer::start(flags_common::site::Profile::Internet.config(2026))?;
     let client = flags_async::http_client()?;
     let base_url = server.base_url();
     let codes = flags_common::codes::POP20_CC.map(String::from).to_vec();

@@ -36,9 +36,8 @@ where
 async fn main() -> anyhow::Result<()> {
     use flags_common::download::REQUEST_TIMEOUT;
 
-    let server = flags_common::server::FlagServer::start(
-        flags_common::site::Profile::Internet.config(2026),
-    )?;
+    let server =
+        flags_server::FlagServer::start(flags_common::site::Profile::Internet.config(2026))?;
     let (agent, base_url) = (
         flags_sequential::http_agent(REQUEST_TIMEOUT),
         server.base_url(),

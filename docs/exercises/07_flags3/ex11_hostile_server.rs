@@ -64,7 +64,7 @@ async fn download_with_name(
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
-    let server = flags_common::server::FlagServer::start(Default::default())?;
+    let server = flags_server::FlagServer::start(Default::default())?;
     let client = flags_async::http_client()?;
     for cc in ["BR", "CN", "XX"] {
         match download_with_name(&client, &server.base_url(), cc).await {
@@ -194,7 +194,7 @@ mod tests {
 
     #[tokio::test]
     async fn chains_name_and_flag_on_the_real_server() {
-        let server = flags_common::server::FlagServer::start(Default::default()).unwrap();
+        let server = flags_server::FlagServer::start(Default::default()).unwrap();
         let (name, image) = download_with_name(&client(), &server.base_url(), "BR")
             .await
             .unwrap();

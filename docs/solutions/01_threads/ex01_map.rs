@@ -36,7 +36,7 @@ fn download_many(executor: &ThreadPoolExecutor, job: &Job) -> anyhow::Result<Vec
 // ANCHOR_END: task
 
 fn main() -> anyhow::Result<()> {
-    let server = flags_common::server::FlagServer::start(Default::default())?;
+    let server = flags_server::FlagServer::start(Default::default())?;
     let folder = tempfile::tempdir()?;
     let job = Job {
         dest_dir: folder.path().to_path_buf(),
@@ -55,7 +55,7 @@ fn main() -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flags_common::server::{FlagServer, ServerConfig};
+    use flags_server::{FlagServer, ServerConfig};
 
     fn job_for(server: &FlagServer, folder: &tempfile::TempDir) -> Job {
         Job {
@@ -72,7 +72,7 @@ mod tests {
         let codes = download_many(&executor, &job_for(&server, &folder)).unwrap();
         assert_eq!(codes.len(), 20);
         let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-        flags_common::verify::verify_downloads(folder.path(), &codes).unwrap();
+        flags_testkit::verify::verify_downloads(folder.path(), &codes).unwrap();
     }
 
     #[test]

@@ -61,7 +61,7 @@ fn main() -> anyhow::Result<()> {
     use flags_common::download::REQUEST_TIMEOUT;
     use flags_common::site::Profile;
 
-    let server = flags_common::server::FlagServer::start(Profile::Error.config(2026))?;
+    let server = flags_server::FlagServer::start(Profile::Error.config(2026))?;
     let agent = flags_sequential::http_agent(REQUEST_TIMEOUT);
     let policy = Backoff {
         first_delay: Duration::from_millis(100),

@@ -2,7 +2,7 @@
 //! so the thread pool's workers count) and peak resident memory.
 //!
 //! The server runs in another process (see [`serve`](crate::serve)), so nothing here is the
-//! server's. `flags_common::speed` measures a *child* as it ends; here the strategies run
+//! server's. `flags_testkit::speed` measures a *child* as it ends; here the strategies run
 //! in-process as library calls, so the same counters are read for ourselves before and after.
 //!
 //! # What each system can tell
