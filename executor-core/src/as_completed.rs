@@ -71,6 +71,7 @@ where
 /// assert_eq!(done, [&future]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[must_use = "iterators are lazy and do nothing unless consumed"]
 pub struct AsCompleted<'a, T> {
     futures: Vec<&'a Future<T>>,
     yielded: Vec<bool>,

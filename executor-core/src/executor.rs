@@ -192,9 +192,13 @@ pub trait Executor {
     ///
     /// `timeout` counts from this call; when it passes, the pending item yields
     /// [`FutureError::TimedOut`](crate::FutureError::TimedOut), the tasks not yet started are
-    /// cancelled, and the iteration ends. Dropping the iterator early cancels what has not
-    /// started, too. For endless or huge inputs use [`map_with`](Executor::map_with) and a
-    /// [`buffersize`](MapOptions::buffersize).
+    /// cancelled, and the iteration ends. For endless or huge inputs use
+    /// [`map_with`](Executor::map_with) and a [`buffersize`](MapOptions::buffersize).
+    ///
+    /// The [`Map`] does not borrow the executor (everything is submitted before it is returned),
+    /// so it may outlive it: dropping the executor waits for the tasks, and the results stay in
+    /// the `Map`. Dropping the `Map` itself cancels nothing before its first `next()`, and after
+    /// it the tasks not yet started, as Python's generator does ([`Map`] has the details).
     ///
     /// ```
     /// use executor_core::{Executor, ThreadPoolExecutor};
@@ -209,17 +213,28 @@ pub trait Executor {
         f: F,
         items: I,
         timeout: Option<Duration>,
-    ) -> Result<Map<'_, Self, I::IntoIter, F, T>, SubmitError>
+    ) -> Result<Map<'static, T>, SubmitError>
     where
         F: MapFn<Self, I::Item, Output = T>,
         I: IntoIterator,
         I::Item: Send + 'static,
         T: Send + 'static,
     {
-        self.map_with(f, items, MapOptions::new().timeout(timeout))
+        Map::submit_all(
+            self,
+            f,
+            items.into_iter(),
+            MapOptions::new().timeout(timeout),
+        )
     }
 
     /// [`map`](Executor::map) with every option, including Python 3.14's `buffersize`.
+    ///
+    /// With a `buffersize` the input is read lazily and submitted through this executor as the
+    /// results are taken, so the [`Map`] borrows the executor; so that the `Map` can still be
+    /// handed to another thread, the executor must be `Sync` and the input iterator `Send`.
+    /// Without a `buffersize` the `Map` holds only futures, but its type borrows all the same:
+    /// use [`map`](Executor::map) for an iterator that must outlive the executor.
     ///
     /// ```
     /// use std::num::NonZeroUsize;
@@ -235,15 +250,32 @@ pub trait Executor {
     /// assert_eq!(evens, [0, 2, 4, 6, 8]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    fn map_with<F, I, T>(
-        &self,
+    ///
+    /// The borrow is what keeps a look-ahead from submitting to an executor that is gone:
+    ///
+    /// ```compile_fail,E0505
+    /// use std::num::NonZeroUsize;
+    /// use executor_core::{Executor, MapOptions, ThreadPoolExecutor};
+    ///
+    /// let pool = ThreadPoolExecutor::new(2).unwrap();
+    /// let options = MapOptions::new().buffersize(NonZeroUsize::new(4).unwrap());
+    /// let evens = pool.map_with(|n: u64| n * 2, 0.., options).unwrap();
+    /// drop(pool); // error: `pool` is still borrowed by the look-ahead
+    /// for even in evens.take(5) {
+    ///     println!("{}", even.unwrap());
+    /// }
+    /// ```
+    fn map_with<'a, F, I, T>(
+        &'a self,
         f: F,
         items: I,
         options: MapOptions,
-    ) -> Result<Map<'_, Self, I::IntoIter, F, T>, SubmitError>
+    ) -> Result<Map<'a, T>, SubmitError>
     where
+        Self: Sync,
         F: MapFn<Self, I::Item, Output = T>,
         I: IntoIterator,
+        I::IntoIter: Send + 'a,
         I::Item: Send + 'static,
         T: Send + 'static,
     {

@@ -81,6 +81,8 @@ pub fn new_future<T>() -> (Future<T>, Completer<T>) {
 /// drop(completer);
 /// assert!(matches!(future.result(None), Err(FutureError::Failed(TaskError::Abandoned))));
 /// ```
+#[must_use = "dropping a Completer fails its future with `TaskError::Abandoned`: keep it with the \
+              task, and finish the future with `set_result` or `set_exception`"]
 pub struct Completer<T> {
     future: Future<T>,
 }

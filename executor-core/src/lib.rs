@@ -70,7 +70,8 @@
 //! * `executor.rs` — the [`Executor`] trait and what each executor accepts: [`Task`] (for
 //!   `submit`), [`MapFn`] (for `map`), [`ClosureExecutor`] (executors that take closures);
 //!   `map.rs` — [`Map`], the iterator behind `map`.
-//! * `thread_pool/` — [`ThreadPoolExecutor`]: `mod.rs` (submit, shutdown, builder), `job.rs`
+//! * `thread_pool/` — [`ThreadPoolExecutor`]: `mod.rs` (CPython's one-queue model first, then
+//!   which file makes which part fast; submit, shutdown, builder), `job.rs`
 //!   (Python's `_WorkItem`), `worker.rs` (Python's `_worker` loop), `local.rs` (each worker's
 //!   short queue of jobs taken in a batch), `gate.rs` and `sleep.rs` (how shutdown and idle
 //!   workers agree with `submit` without a shared lock), `idle.rs` (reusing idle threads).
@@ -84,6 +85,9 @@
 //!   `as_completed.rs` ([`as_completed`](fn@crate::as_completed)).
 //! * `errors.rs` — every error type. `spin.rs` — the brief spin before sleeping, shared by
 //!   `result()` and idle workers. `sync.rs` — the std/loom switch for the loom models.
+//! * Tests: `tests/it/` (one binary, a module per subject: `future`, `thread_pool` with `map`,
+//!   `wait_and_as_completed`, `async_bridge`, `stress`), `tests/process_pool.rs` (its own `main`:
+//!   the workers are that binary started again) and `tests/loom.rs` (the loom models).
 //!
 //! # Threads or processes?
 //!

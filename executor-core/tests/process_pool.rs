@@ -592,6 +592,23 @@ fn map_keeps_input_order_with_and_without_chunks() {
     assert_eq!(chunked, (0..1000).map(|n| n * n).collect::<Vec<_>>());
 }
 
+/// Ported from ProcessPoolShutdownTest.test_del_shutdown: `res = executor.map(abs, ...)`, then
+/// `del executor`, then every result is there. Dropping the pool is `shutdown(wait = true)`:
+/// the tasks run and the workers are reaped first; the `Map`, which does not borrow the pool,
+/// then yields every result.
+fn a_map_outlives_its_pool_and_yields_every_result() {
+    let pool = pool(2);
+    let results = pool.map(SQUARE, 0..20, None).unwrap();
+    let workers = pool.worker_pids();
+    drop(pool);
+    assert!(
+        workers.iter().all(|&pid| !alive(pid)),
+        "a worker outlived the pool"
+    );
+    let squares: Vec<u64> = results.collect::<Result<_, _>>().unwrap();
+    assert_eq!(squares, (0..20).map(|n| n * n).collect::<Vec<_>>());
+}
+
 fn map_with_buffersize_and_chunksize_reads_an_endless_input() {
     let pool = pool(2);
     let options = MapOptions::new()
@@ -751,6 +768,10 @@ const TESTS: &[(&str, fn())] = &[
     (
         "map_keeps_input_order_with_and_without_chunks",
         map_keeps_input_order_with_and_without_chunks,
+    ),
+    (
+        "a_map_outlives_its_pool_and_yields_every_result",
+        a_map_outlives_its_pool_and_yields_every_result,
     ),
     (
         "map_with_buffersize_and_chunksize_reads_an_endless_input",

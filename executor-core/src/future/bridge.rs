@@ -38,7 +38,8 @@ use crate::errors::FutureError;
 /// # Ok(())
 /// # }
 /// ```
-#[must_use = "an `Awaiting` does nothing unless polled"]
+#[must_use = "an `Awaiting` does nothing unless polled, and dropping it cancels its task if the task \
+              has not started"]
 pub struct Awaiting<T> {
     future: Option<Future<T>>,
     listener: Option<ListenerId>,

@@ -2,7 +2,7 @@
 //! implementer's transitions. Mostly ported from CPython's `Lib/test/test_concurrent_futures/
 //! test_future.py` (`FutureTests`); each ported test names its source.
 //!
-//! Run with `cargo test -p executor-core --test future`.
+//! Run with `cargo test -p executor-core --test it future::`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex, mpsc};
@@ -12,9 +12,7 @@ use std::time::Duration;
 use executor_core::implementer::{Completer, new_future};
 use executor_core::{Future, FutureError, TaskError};
 
-/// A generous timeout for "this will happen soon" waits: long enough never to flake on a busy
-/// machine, short enough to fail a broken test instead of hanging CI.
-const SOON: Duration = Duration::from_secs(60);
+use crate::support::{SOON, cancelled, failed, finished};
 
 fn pending<T>() -> (Future<T>, Completer<T>) {
     new_future()
@@ -24,31 +22,6 @@ fn running<T>() -> (Future<T>, Completer<T>) {
     let (future, mut completer) = new_future();
     assert_eq!(completer.set_running_or_notify_cancel(), Ok(true));
     (future, completer)
-}
-
-fn finished<T>(value: T) -> Future<T> {
-    let (future, completer) = new_future();
-    completer
-        .set_result(value)
-        .expect("a fresh future accepts a result");
-    future
-}
-
-fn failed<T>(message: &str) -> Future<T> {
-    let (future, completer) = new_future();
-    completer
-        .set_exception(TaskError::Panicked {
-            message: message.into(),
-            location: None,
-        })
-        .expect("a fresh future accepts an exception");
-    future
-}
-
-fn cancelled<T>() -> Future<T> {
-    let (future, _completer) = new_future();
-    assert!(future.cancel());
-    future
 }
 
 // Ported from FutureTests.test_done / test_running / test_cancelled.
@@ -403,6 +376,14 @@ fn set_running_twice_is_an_invalid_state() {
     let error = completer.set_running_or_notify_cancel().unwrap_err();
     assert_eq!(error.state, "running");
     assert_eq!(&*error.future, future.to_string());
+    // The message names the future by its repr, as CPython's `RUNNING: <Future at 0x… ...>`.
+    assert!(error.future.starts_with("<Future at 0x"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .ends_with(&format!("already running: {future}")),
+        "{error}"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! initializers, and map's ordering, timeout and cancellation. Ported in the main from CPython's
 //! `test_concurrent_futures/{executor,test_thread_pool,test_shutdown,test_init}.py`.
 //!
-//! Run with `cargo test -p executor-core --test thread_pool`.
+//! Run with `cargo test -p executor-core --test it thread_pool::`.
 
 use std::collections::HashSet;
 use std::num::NonZeroUsize;
@@ -15,24 +15,7 @@ use executor_core::{
     default_max_workers,
 };
 
-const SOON: Duration = Duration::from_secs(60);
-
-/// A task that reports when it starts and then blocks until released.
-struct Gate {
-    started: mpsc::Receiver<()>,
-    release: mpsc::Sender<()>,
-}
-
-fn gated_task() -> (Gate, impl FnOnce() -> u32 + Send + 'static) {
-    let (started_tx, started) = mpsc::channel();
-    let (release, released) = mpsc::channel::<()>();
-    let task = move || {
-        started_tx.send(()).unwrap();
-        let _ = released.recv();
-        7
-    };
-    (Gate { started, release }, task)
-}
+use crate::support::{Gate, SOON, gated_task};
 
 // Ported from ExecutorTest.test_submit.
 #[test]
@@ -515,7 +498,8 @@ fn map_waits_for_the_first_item_even_when_later_ones_are_done() {
     assert_eq!(results.next().unwrap().unwrap(), 1);
 }
 
-// Ported from ExecutorTest.test_map_exception (newer CPython: the iteration goes on).
+// Ported from ExecutorTest.test_map_exception. CPython's generator raises at the failing item
+// and is finished; here that item is an `Err` and the iteration goes on.
 #[test]
 fn map_reports_a_panicking_item_and_keeps_going() {
     let pool = ThreadPoolExecutor::new(2).unwrap();
@@ -573,44 +557,114 @@ fn map_timeout_ends_the_iteration_and_cancels_the_rest() {
     );
 }
 
-// Ported from ThreadPoolExecutorTest.test_map_submits_without_iteration.
+// Ported from ThreadPoolExecutorTest.test_map_submits_without_iteration: in Python,
+// `executor.map(record_finished, range(10))` as a statement runs all ten tasks, because a
+// generator that was never started never runs its `finally` (which cancels). The only worker is
+// held first, so all ten are still queued when the `Map` is dropped.
 #[test]
-fn map_submits_everything_before_the_first_next() {
-    let pool = ThreadPoolExecutor::new(2).unwrap();
-    let ran = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&ran);
-    let results = pool
-        .map(
-            move |_: u8| counter.fetch_add(1, Ordering::SeqCst),
-            0..10,
-            None,
-        )
-        .unwrap();
-    pool.shutdown(true, false);
-    assert_eq!(ran.load(Ordering::SeqCst), 10);
-    drop(results);
-}
-
-#[test]
-fn dropping_the_map_iterator_cancels_tasks_not_started() {
+fn a_map_dropped_before_its_first_next_still_runs_every_task() {
     let pool = ThreadPoolExecutor::new(1).unwrap();
     let (gate, task) = gated_task();
     let blocker = pool.submit(task).unwrap();
     gate.started.recv().unwrap();
-    let ran = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&ran);
-    let results = pool
+    let finished = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&finished);
+    let _ = pool
+        .map(move |n: u8| record.lock().unwrap().push(n), 0..10, None)
+        .unwrap();
+    gate.release.send(()).unwrap();
+    blocker.result(Some(SOON)).unwrap();
+    pool.shutdown(true, false);
+    assert_eq!(*finished.lock().unwrap(), (0..10).collect::<Vec<_>>());
+}
+
+// Python's generator, once started, cancels the futures left in its `finally` when it is
+// closed: a `for` loop that breaks, or a `?` that returns early.
+#[test]
+fn a_map_dropped_after_its_first_next_cancels_the_tasks_not_started() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (gate, task) = gated_task();
+    let task = Mutex::new(Some(task));
+    let ran = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&ran);
+    let mut results = pool
         .map(
-            move |_: u8| counter.fetch_add(1, Ordering::SeqCst),
+            move |n: u32| {
+                record.lock().unwrap().push(n);
+                let blocks_until_released = if n == 1 {
+                    task.lock().unwrap().take()
+                } else {
+                    None
+                };
+                blocks_until_released.map_or(n, |task| task())
+            },
             0..10,
             None,
         )
         .unwrap();
+    assert_eq!(results.next().unwrap().unwrap(), 0);
+    // Item 1 holds the only worker: items 2 to 9 have not started (some may sit in the worker's
+    // batch, which cancelling reaches too).
+    gate.started.recv().unwrap();
     drop(results);
+    gate.release.send(()).unwrap();
+    pool.shutdown(true, false);
+    assert_eq!(*ran.lock().unwrap(), [0, 1]);
+}
+
+// The look-ahead mode reads its input lazily: dropped unstarted, its first `buffersize` tasks
+// run (nothing is cancelled) and no more input is read.
+#[test]
+fn a_lazy_map_dropped_before_its_first_next_runs_its_first_batch_only() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let (gate, task) = gated_task();
+    let blocker = pool.submit(task).unwrap();
+    gate.started.recv().unwrap();
+    let (read, ran) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (reads, runs) = (Arc::clone(&read), Arc::clone(&ran));
+    let items = (0u64..).inspect(move |_| {
+        reads.fetch_add(1, Ordering::SeqCst);
+    });
+    let options = MapOptions::new().buffersize(NonZeroUsize::new(3).unwrap());
+    let _ = pool
+        .map_with(move |_| runs.fetch_add(1, Ordering::SeqCst), items, options)
+        .unwrap();
     gate.release.send(()).unwrap();
     blocker.result(Some(SOON)).unwrap();
     pool.shutdown(true, false);
-    assert_eq!(ran.load(Ordering::SeqCst), 0);
+    assert_eq!(read.load(Ordering::SeqCst), 3);
+    assert_eq!(ran.load(Ordering::SeqCst), 3);
+}
+
+// Ported from ThreadPoolShutdownTest.test_del_shutdown: `res = executor.map(abs, range(-5, 5))`,
+// then `del executor`, then every result is there. `map` returns a `Map<'static, _>`: it does not
+// borrow the pool, and dropping the pool waits for the tasks (leaving a `with` block).
+#[test]
+fn a_map_outlives_its_pool_and_yields_every_result() {
+    let (pool, go) = pool_held_at_start(2);
+    let results = pool.map(i32::abs, -5..5, None).unwrap();
+    // The workers wait at their start until `go`. Another thread lets them go; it takes a while
+    // to start, so the pool is dropped while the tasks are still queued (the test passes in any
+    // order; the order makes it catch a drop that would cancel them).
+    let release = std::thread::spawn(move || {
+        go.wait();
+    });
+    drop(pool);
+    release.join().unwrap();
+    let values: Vec<i32> = results.collect::<Result<_, _>>().unwrap();
+    assert_eq!(values, (-5..5).map(i32::abs).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_map_may_be_read_on_another_thread_after_its_pool_is_gone() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let results = pool.map(|n: u64| n * 3, 0..50, None).unwrap();
+    drop(pool);
+    let values = std::thread::spawn(move || results.collect::<Result<Vec<u64>, _>>())
+        .join()
+        .unwrap()
+        .unwrap();
+    assert_eq!(values, (0..50).map(|n| n * 3).collect::<Vec<_>>());
 }
 
 // Ported from ExecutorTest.test_map_buffersize_on_infinite_iterable (Python 3.14).

@@ -1,7 +1,7 @@
 //! `.await` on an executor `Future` under tokio: the twin of `asyncio.wrap_future` and of
 //! `await loop.run_in_executor(executor, fn)`.
 //!
-//! Run with `cargo test -p executor-core --test async_bridge`.
+//! Run with `cargo test -p executor-core --test it async_bridge::`.
 
 use std::future::IntoFuture;
 use std::sync::mpsc;

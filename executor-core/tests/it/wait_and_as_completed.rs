@@ -1,7 +1,7 @@
 //! `wait` and `as_completed` over futures in every state, from one or several executors. Ported
 //! in the main from CPython's `test_concurrent_futures/test_wait.py` and `test_as_completed.py`.
 //!
-//! Run with `cargo test -p executor-core --test wait_and_as_completed`.
+//! Run with `cargo test -p executor-core --test it wait_and_as_completed::`.
 
 use std::collections::HashSet;
 use std::sync::mpsc;
@@ -10,53 +10,26 @@ use std::time::Duration;
 use executor_core::implementer::{Completer, new_future};
 use executor_core::{
     ALL_COMPLETED, AsCompletedTimeout, Executor, FIRST_COMPLETED, FIRST_EXCEPTION, Future,
-    TaskError, ThreadPoolExecutor, as_completed, wait,
+    ThreadPoolExecutor, as_completed, wait,
 };
 
-const SOON: Duration = Duration::from_secs(60);
-
-fn finished(value: u32) -> Future<u32> {
-    let (future, completer) = new_future();
-    completer.set_result(value).unwrap();
-    future
-}
-
-fn failed() -> Future<u32> {
-    let (future, completer) = new_future();
-    completer.set_exception(TaskError::Abandoned).unwrap();
-    future
-}
-
-fn cancelled() -> Future<u32> {
-    let (future, _completer) = new_future();
-    future.cancel();
-    future
-}
+use crate::support::{SOON, cancelled, failed, finished, gated_task};
 
 fn set<'a>(futures: &[&'a Future<u32>]) -> HashSet<&'a Future<u32>> {
     futures.iter().copied().collect()
-}
-
-/// A task that blocks until the returned sender is dropped or sent to.
-fn gate() -> (mpsc::Sender<()>, impl FnOnce() -> u32 + Send + 'static) {
-    let (release, wait_here) = mpsc::channel::<()>();
-    (release, move || {
-        let _ = wait_here.recv();
-        7
-    })
 }
 
 // Ported from WaitTests.test_first_completed.
 #[test]
 fn first_completed_returns_when_one_finishes() {
     let pool = ThreadPoolExecutor::new(2).unwrap();
-    let (release, blocked) = gate();
+    let (gate, blocked) = gated_task();
     let slow = pool.submit(blocked).unwrap();
     let quick = pool.submit(|| 1).unwrap();
     let outcome = wait([&slow, &quick], Some(SOON), FIRST_COMPLETED);
     assert_eq!(outcome.done, set(&[&quick]));
     assert_eq!(outcome.not_done, set(&[&slow]));
-    drop(release);
+    drop(gate);
 }
 
 // Ported from WaitTests.test_first_completed_some_already_completed.
@@ -73,7 +46,7 @@ fn first_completed_returns_at_once_when_some_are_already_done() {
 #[test]
 fn first_exception_returns_when_a_task_panics() {
     let pool = ThreadPoolExecutor::new(3).unwrap();
-    let (release, blocked) = gate();
+    let (gate, blocked) = gated_task();
     let ok = pool.submit(|| 1).unwrap();
     let boom = pool
         .submit(|| -> u32 { panic!("task fails on purpose") })
@@ -82,14 +55,14 @@ fn first_exception_returns_when_a_task_panics() {
     let outcome = wait([&ok, &boom, &slow], Some(SOON), FIRST_EXCEPTION);
     assert!(outcome.done.contains(&boom));
     assert!(outcome.not_done.contains(&slow));
-    drop(release);
+    drop(gate);
 }
 
 // Ported from WaitTests.test_first_exception_one_already_failed.
 #[test]
 fn first_exception_returns_at_once_if_one_already_failed() {
     let (pending, _c) = new_future::<u32>();
-    let bad = failed();
+    let bad = failed("boom");
     let outcome = wait([&pending, &bad], Some(SOON), FIRST_EXCEPTION);
     assert_eq!(outcome.done, set(&[&bad]));
 }
@@ -113,7 +86,7 @@ fn first_exception_ignores_results_and_cancellations() {
 #[test]
 fn all_completed_counts_finished_failed_and_cancelled() {
     let pool = ThreadPoolExecutor::new(2).unwrap();
-    let (ok, bad, cancel) = (finished(1), failed(), cancelled());
+    let (ok, bad, cancel) = (finished(1), failed("boom"), cancelled());
     let running = pool.submit(|| 5).unwrap();
     let outcome = wait([&ok, &bad, &cancel, &running], None, ALL_COMPLETED);
     assert_eq!(outcome.done, set(&[&ok, &bad, &cancel, &running]));
@@ -171,7 +144,7 @@ fn wait_counts_duplicates_once() {
 fn shutdown_with_cancel_futures_does_not_hang_wait_or_as_completed() {
     // CPython can hang here (futures cancelled by shutdown never become CANCELLED_AND_NOTIFIED).
     let pool = ThreadPoolExecutor::new(1).unwrap();
-    let (release, blocked) = gate();
+    let (gate, blocked) = gated_task();
     let (started_tx, started) = mpsc::channel();
     let busy = pool
         .submit(move || {
@@ -189,7 +162,7 @@ fn shutdown_with_cancel_futures_does_not_hang_wait_or_as_completed() {
     assert_eq!(waiter.done.len(), 5);
     assert!(queued.iter().all(Future::cancelled));
     assert_eq!(as_completed(&queued, None).filter(Result::is_ok).count(), 5);
-    drop(release);
+    drop(gate);
     assert_eq!(busy.result(Some(SOON)).ok(), Some(&7));
 }
 
@@ -197,7 +170,7 @@ fn shutdown_with_cancel_futures_does_not_hang_wait_or_as_completed() {
 #[test]
 fn as_completed_yields_done_futures_first_then_each_as_it_finishes() {
     let (later, completer) = new_future::<u32>();
-    let (ok, bad, cancel) = (finished(1), failed(), cancelled());
+    let (ok, bad, cancel) = (finished(1), failed("boom"), cancelled());
     let mut seen = Vec::new();
     std::thread::scope(|scope| {
         let mut completer = Some(completer);

@@ -6,7 +6,7 @@
 //! submits in flight makes this fail in a fraction of a second).
 //!
 //! Full size even in a debug build (about a second on the 2-core CI machine), so it runs as part of
-//! `cargo test --workspace`. Run alone with `cargo test -p executor-core --test stress`.
+//! `cargo test --workspace`. Run alone with `cargo test -p executor-core --test it stress::`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,7 +15,7 @@ use executor_core::{Executor, Future, FutureError, TaskError, ThreadPoolExecutor
 
 const SUBMITTERS: usize = 4;
 const TASKS: usize = 200_000;
-/// Not a prefix of the test binary's own name (`stress-<hash>`), which names the main thread.
+/// Not a prefix of the test binary's own name (`it-<hash>`), which names the main thread.
 const PREFIX: &str = "tortured";
 
 /// A task's value that counts its own drops.
