@@ -4,13 +4,15 @@
 #   1. every `{{#include ...}}` / `{{#rustdoc_include ...}}` in docs/src names a file that
 #      exists and, if it names an anchor, a file that has both `ANCHOR: name` and
 #      `ANCHOR_END: name` (mdBook renders a missing anchor as an empty listing and exits 0);
-#   2. the book builds with mdBook, and its log has no `ERROR`;
-#   3. the book's example programs (docs/examples) run, and every exercise is sound: its starter
+#   2. what the README claims about the programs' defaults, and demo_executor_map's local clock,
+#      hold for the programs themselves;
+#   3. the book builds with mdBook, and its log has no `ERROR`;
+#   4. the book's example programs (docs/examples) run, and every exercise is sound: its starter
 #      and solution carry the same tests, both are `rustfmt`-clean, the starter compiles and
 #      FAILS its tests, the solution PASSES them, is clippy-clean and its main() runs, and the
 #      exercise has a hint in info.toml and a page in the book.
 #
-# Usage: docs/check.sh [includes|book|exercises]...   (no argument: all three)
+# Usage: docs/check.sh [includes|claims|book|exercises]...   (no argument: all four)
 #
 # Needs only bash, coreutils, grep, awk and a Rust toolchain; installs mdBook (pinned) into
 # target/tools the first time, so later runs reuse it. Exercises build in the repository's
@@ -103,6 +105,8 @@ check_book() {
         fail "mdbook build logged an ERROR"
     else
         cat "$log"
+        # mdBook's output works from the disk, search included: no server needed.
+        echo "the book: file://$ROOT/target/book/index.html"
     fi
     rm -f "$log"
 }
@@ -216,15 +220,45 @@ check_exercises() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# What the README and the pages claim about the programs' behaviour, checked against the
+# programs themselves (each claim was once untrue).
+check_claims() {
+    step "claims: the README's defaults, demo_executor_map's clock"
+    local readme="$ROOT/README.md" bin="$CARGO_TARGET_DIR/debug"
+    cargo build --quiet --manifest-path "$ROOT/Cargo.toml" -p flags-sequential \
+        -p executor-core --bins --example demo_executor_map
+    # The first programs default to the 0.1-0.3 s profile, the flags2 ones to LOCAL.
+    grep -q 'give that server 0.1-0.3 s of latency' "$readme" ||
+        fail "README.md no longer states the first programs' default latency"
+    grep -q 'the flags2 and flags3 programs default to `-s LOCAL`' "$readme" ||
+        fail "README.md no longer states the flags2 programs' default server"
+    "$bin/flags-sequential" --help | grep -q 'Default: the built-in server with 0.1-0.3 s latency' ||
+        fail "flags-sequential's default server is not what README.md says (0.1-0.3 s)"
+    "$bin/flags2-sequential" --help | grep -q '\[default: LOCAL\]' ||
+        fail "flags2-sequential's default server is not what README.md says (LOCAL)"
+    # Local time, as demo_executor_map.py prints it: Tokyo is never on UTC's hour.
+    local before after shown
+    before="$(TZ=Asia/Tokyo date +%H)"
+    shown="$(TZ=Asia/Tokyo "$bin/examples/demo_executor_map" | head -n1 | cut -c2-3)"
+    after="$(TZ=Asia/Tokyo date +%H)"
+    if [[ "$shown" != "$before" && "$shown" != "$after" ]]; then
+        fail "demo_executor_map printed hour $shown under TZ=Asia/Tokyo, where it is $after: not local time"
+    else
+        echo "ok    demo_executor_map prints local time ($shown h in Tokyo)"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
 started=$SECONDS
 parts=("$@")
-(( ${#parts[@]} )) || parts=(includes book exercises)
+(( ${#parts[@]} )) || parts=(includes claims book exercises)
 for part in "${parts[@]}"; do
     case "$part" in
         includes) check_includes ;;
+        claims) check_claims ;;
         book) check_book ;;
         exercises) check_exercises ;;
-        *) echo "unknown part '$part': use includes, book or exercises" >&2; exit 2 ;;
+        *) echo "unknown part '$part': use includes, claims, book or exercises" >&2; exit 2 ;;
     esac
 done
 step "done in $((SECONDS - started)) s"

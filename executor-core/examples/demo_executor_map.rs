@@ -5,8 +5,9 @@
 //! strictly in input order: it waits for `loiter(0)`, then `loiter(1)`, ... even when a later
 //! one finished first. Each task's lines are indented by `n` steps (the Python script uses tabs).
 //!
-//! Run with `cargo run -p executor-core --example demo_executor_map`. Times are UTC (std has no
-//! time zones). A real run:
+//! Run with `cargo run -p executor-core --example demo_executor_map`. Times are local, as the
+//! Python script's are (`TZ=Asia/Tokyo` shows Tokyo's clock); std has no time zones, so the
+//! `jiff` crate reads the system's. A real run:
 //!
 //! ```text
 //! [01:51:31] Script starting.
@@ -33,19 +34,20 @@
 //! after the start, not 4. (`loiter(1)` ran on the thread `loiter(0)` had just left idle: the
 //! pool reuses an idle thread before starting a new one.)
 
+use std::io::Write;
 use std::thread::sleep;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use executor_core::{Executor, ThreadPoolExecutor};
 
-/// Prints `message` after a `[HH:MM:SS]` timestamp, like the Python script's `display`.
+/// Prints `message` after a `[HH:MM:SS]` timestamp in local time, like the Python script's
+/// `display` (`time.strftime('[%H:%M:%S]')`).
 fn display(message: &str) {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    let (h, m, s) = (seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
-    // One `println!` per line: its stdout lock keeps lines from different threads whole.
-    println!("[{h:02}:{m:02}:{s:02}] {message}");
+    let now = jiff::Zoned::now();
+    // One `writeln!` per line: the stdout lock it takes keeps lines from different threads
+    // whole. Its error is ignored (`println!` would panic in every thread once a reader such as
+    // `head` has closed the pipe).
+    let _ = writeln!(std::io::stdout(), "[{}] {message}", now.strftime("%H:%M:%S"));
 }
 
 /// Does nothing for `n` seconds, announcing start and end, and returns `n * 10`.
