@@ -33,6 +33,8 @@ has_target() {
 }
 
 # capture NAME PACKAGE KIND(bin|example) TARGET [ARGS...]
+# With RELEASE=1 in its environment, the release build runs (and the command shows --release),
+# for the pages whose figures mean something only optimised: the race and the CPU-bound examples.
 capture() {
     local name=$1 package=$2 kind=$3 target=$4
     shift 4
@@ -41,10 +43,16 @@ capture() {
         echo "skip  $name ($package has no $kind $target yet)"
         return 0
     fi
-    local shown="cargo run -p $package" program="$CARGO_TARGET_DIR/debug/$target"
+    local profile=debug shown="cargo run"
+    if [[ ${RELEASE:-0} == 1 ]]; then
+        profile=release
+        shown+=" --release"
+    fi
+    shown+=" -p $package"
+    local program="$CARGO_TARGET_DIR/$profile/$target"
     if [[ $kind == example ]]; then
         shown+=" --example $target"
-        program="$CARGO_TARGET_DIR/debug/examples/$target"
+        program="$CARGO_TARGET_DIR/$profile/examples/$target"
     elif [[ $target != "$package" ]]; then
         shown+=" --bin $target"
     fi
@@ -70,11 +78,14 @@ capture() {
 # never lands in a sample.
 only_examples=1
 for name in "${wanted[@]+"${wanted[@]}"}"; do
-    [[ " two_futures no_gil proc_pool " == *" $name "* ]] || only_examples=0
+    [[ " two_futures no_gil threads_vs_processes " == *" $name "* ]] || only_examples=0
 done
 if (( ${#wanted[@]} == 0 || ! only_examples )); then
     echo "build the workspace's programs"
     cargo build --quiet --manifest-path "$ROOT/Cargo.toml" --workspace --bins --example demo_executor_map
+    if want race || want race-sweep; then
+        cargo build --quiet --release --manifest-path "$ROOT/Cargo.toml" -p flags-race
+    fi
 fi
 
 # The first-generation programs (flags.py, flags_threadpool.py, ...): default server profile
@@ -98,22 +109,27 @@ capture flags2-async-executor     flags-async      bin flags2-async-executor -s 
 capture flags3-async              flags-async      bin flags3-async      -s ERROR --seed 7 -v
 
 # The race (flags-race): the three styles side by side against a fixed 0.1 s delay, with the
-# timeline of the last round; then the sweep over -m. Debug builds, like the other runs.
-capture race                      flags-race       bin race --rounds 3 --timeline
-capture race-sweep                flags-race       bin race --sweep --rounds 1
+# timeline of the last round; then the sweep over -m. Release builds, as the race page says.
+RELEASE=1 capture race            flags-race       bin race --rounds 3 --timeline
+RELEASE=1 capture race-sweep      flags-race       bin race --sweep --rounds 1
 
 # The book's own small programs in docs/examples (a separate workspace, like the exercises).
-for example in two_futures no_gil proc_pool; do
+for example in two_futures no_gil threads_vs_processes; do
     want "$example" || continue
-    echo "run   $example: cargo run --example $example (in docs/)"
-    cargo build --quiet --manifest-path "$DOCS/Cargo.toml" --example "$example"
+    # The CPU-bound one runs optimised, as its page tells students to run it.
+    profile=debug release=()
+    if [[ $example == threads_vs_processes ]]; then
+        profile=release release=(--release)
+    fi
+    echo "run   $example: cargo run ${release[*]} --example $example (in docs/)"
+    cargo build --quiet "${release[@]}" --manifest-path "$DOCS/Cargo.toml" --example "$example"
     {
-        echo "\$ cargo run --example $example"
-        if [[ $example == proc_pool ]]; then
+        echo "\$ cargo run ${release[*]+"${release[*]} "}--example $example"
+        if [[ $example == threads_vs_processes ]]; then
             # CPU-bound timings mean little without the machine's size and how busy it was.
-            echo "[captured on $(nproc 2>/dev/null || echo '?') cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown), debug build]"
+            echo "[captured on $(nproc 2>/dev/null || echo '?') cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown), release build]"
         fi
-        "$CARGO_TARGET_DIR/debug/examples/$example" 2>&1
+        "$CARGO_TARGET_DIR/$profile/examples/$example" 2>&1
     } >"$RUNS/$example.txt"
 done
 

@@ -1,7 +1,8 @@
 //! Threads vs processes on CPU-bound work, and the crash a process pool survives: the Rust side
 //! of `proc_pool.py`, `threads.py` and `procs.py`.
 //!
-//! Run it from `docs/`: `cargo run --example proc_pool` (add `--release` for real figures).
+//! Run it from `docs/`: `cargo run --release --example threads_vs_processes`. (`proc_pool`, the
+//! twin of `proc_pool.py` alone, is executor-core's example.)
 //! The book's "Processes" page shows it. The process pool starts this same executable again as
 //! its workers, which is why `main` begins with `run_worker_if_child`.
 
