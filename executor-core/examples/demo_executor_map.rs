@@ -47,7 +47,11 @@ fn display(message: &str) {
     // One `writeln!` per line: the stdout lock it takes keeps lines from different threads
     // whole. Its error is ignored (`println!` would panic in every thread once a reader such as
     // `head` has closed the pipe).
-    let _ = writeln!(std::io::stdout(), "[{}] {message}", now.strftime("%H:%M:%S"));
+    let _ = writeln!(
+        std::io::stdout(),
+        "[{}] {message}",
+        now.strftime("%H:%M:%S")
+    );
 }
 
 /// Does nothing for `n` seconds, announcing start and end, and returns `n * 10`.

@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     run_worker_if_child(FUNCTIONS);
 
     let default = std::thread::available_parallelism().map_or(1, usize::from);
-    let workers = primes::workers_from_args(default)?;
+    let workers = primes::workers_from_args(default);
     let executor = ProcessPoolExecutor::new(workers)?;
     let numbers = primes::largest_first();
     println!(

@@ -44,7 +44,7 @@ use executor_core::{Executor, ThreadPoolExecutor};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let default = std::thread::available_parallelism().map_or(1, usize::from);
-    let workers = primes::workers_from_args(default)?;
+    let workers = primes::workers_from_args(default);
     let executor = ThreadPoolExecutor::new(workers)?;
     let numbers = primes::largest_first();
     println!("Checking {} numbers with {workers} threads:", numbers.len());

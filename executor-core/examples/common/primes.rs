@@ -67,13 +67,31 @@ pub fn report_line(n: u64, prime: bool, elapsed: Duration) -> String {
     format!("{n:16}  {label} {:9.6}s", elapsed.as_secs_f64())
 }
 
-/// The worker count from the first argument, or `default` without one.
-pub fn workers_from_args(default: usize) -> Result<usize, String> {
-    match std::env::args().nth(1) {
-        None => Ok(default),
-        Some(arg) => match arg.parse() {
-            Ok(n) if n > 0 => Ok(n),
-            _ => Err(format!("WORKERS must be a positive integer, not {arg:?}")),
+/// The worker count from the command line (`[WORKERS]`), or `default` without one. `-h` or
+/// `--help` prints the usage and exits with 0; anything else that is not a positive integer,
+/// or a second argument, prints the usage with the problem and exits with 2, as argparse does.
+pub fn workers_from_args(default: usize) -> usize {
+    let mut args = std::env::args();
+    let program = args.next().unwrap_or_default();
+    let program = std::path::Path::new(&program)
+        .file_stem()
+        .map_or_else(|| "primes".into(), |stem| stem.to_string_lossy());
+    let usage = format!(
+        "usage: {program} [WORKERS]\n\nWORKERS: how many workers check the numbers (default: {default}, one per CPU)"
+    );
+    let (first, second) = (args.next(), args.next());
+    let problem = match (first.as_deref(), second) {
+        (None, _) => return default,
+        (Some("-h" | "--help"), None) => {
+            println!("{usage}");
+            std::process::exit(0);
+        }
+        (Some(arg), None) => match arg.parse::<usize>() {
+            Ok(n) if n > 0 => return n,
+            _ => format!("WORKERS must be a positive integer, not {arg:?}"),
         },
-    }
+        (Some(_), Some(extra)) => format!("unexpected argument {extra:?}"),
+    };
+    eprintln!("{usage}\n\n{program}: error: {problem}");
+    std::process::exit(2);
 }
