@@ -1,16 +1,25 @@
 //! What the flag server can be told: the same knobs as `slow_server.py` (address, port,
-//! directory, delay, error rate) plus a seed and a switch for the request log.
+//! directory, delay, error rate) plus a seed, a switch for the request log, and the two limits
+//! that keep slow or greedy clients from taking the server down (a header timeout and a cap on
+//! connections).
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::delay::Delay;
+use super::listen;
+
+/// The default [`ServerConfig::header_timeout`]: 10 s, plenty for any real client on any network,
+/// where Apache's `RequestReadTimeout` starts at 20 s and hyper's own default is 30 s.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Settings for [`FlagServer::start`](super::FlagServer::start) and [`serve`](super::serve).
 ///
 /// The default is the quiet, instant server tests want: 127.0.0.1 on a free port, the built-in
-/// flags, no delay, no errors, no log.
+/// flags, no delay, no errors, no log; a 10 s header timeout, and as many connections as the
+/// open-files limit allows (see [`connection_limit`](Self::connection_limit)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -40,6 +49,17 @@ pub struct ServerConfig {
     pub seed: Option<u64>,
     /// Print one line per request on stderr.
     pub log: bool,
+    /// How long a client may take to send a request's head (request line and headers), counted
+    /// from when the server starts waiting for it: from the connection's opening, or from the
+    /// previous answer on a kept-alive connection. A client that is slower is disconnected, so
+    /// a connection idle that long is closed too. Without it, a client that sends half a request
+    /// and stalls holds its connection forever (the "slowloris" attack). Must not be zero.
+    pub header_timeout: Duration,
+    /// The most connections held open at once. Past it the server accepts no more until one
+    /// closes: new clients wait in the kernel's queue of pending connections (their connect
+    /// succeeds; their request is read later), and the server says so once on stderr. `None`
+    /// derives the cap from the open-files limit (see [`connection_limit`](Self::connection_limit)).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +72,8 @@ impl Default for ServerConfig {
             error_rate: 0.0,
             seed: None,
             log: false,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: None,
         }
     }
 }
@@ -65,6 +87,12 @@ pub enum ConfigError {
     /// `directory` does not name a directory.
     #[error("{0} is not a directory: give the folder that holds flags/ or the flags folder itself")]
     NotADirectory(PathBuf),
+    /// The header timeout is zero, which would disconnect every client at once.
+    #[error("the header timeout must be longer than zero (the default is 10 s)")]
+    NoHeaderTimeout,
+    /// A cap of zero connections, which would serve nobody.
+    #[error("the connection limit must be at least 1")]
+    NoConnections,
 }
 
 impl From<ConfigError> for io::Error {
@@ -79,13 +107,42 @@ impl ServerConfig {
         SocketAddr::new(self.bind, self.port)
     }
 
-    /// Checks the settings that plain field types cannot: the error rate's range and that the
-    /// directory exists. [`FlagServer::start`](super::FlagServer::start) and
-    /// [`serve`](super::serve) call this first.
+    /// The most connections the server holds at once: [`max_connections`](Self::max_connections)
+    /// if set, or else half of the open-files limit left after 64 descriptors for the rest of
+    /// the process, at least 16 and at most 10,000.
+    ///
+    /// Half, because a connection in `--directory` mode holds two descriptors while it sends a
+    /// file: its socket and the file. The cap keeps the server below the limit, where accepting
+    /// a connection or opening a file would fail with "too many open files". The limit is read
+    /// when this is called: a program that raises it (as the `flags-server` program and the
+    /// downloaders do) should do so before starting the server. Windows sets no such limit on
+    /// sockets, so there the cap is 10,000.
+    ///
+    /// ```
+    /// use flags_server::ServerConfig;
+    ///
+    /// let capped = ServerConfig { max_connections: Some(100), ..ServerConfig::default() };
+    /// assert_eq!(capped.connection_limit(), 100);
+    /// assert!((16..=10_000).contains(&ServerConfig::default().connection_limit()));
+    /// ```
+    pub fn connection_limit(&self) -> usize {
+        self.max_connections
+            .unwrap_or_else(listen::default_max_connections)
+    }
+
+    /// Checks the settings that plain field types cannot: the error rate's range, that the
+    /// directory exists, and that the limits leave room to serve.
+    /// [`FlagServer::start`](super::FlagServer::start) and [`serve`](super::serve) call this first.
     pub fn validate(&self) -> Result<(), ConfigError> {
         // Written so NaN fails too: every comparison with NaN is false.
         if !(0.0..=1.0).contains(&self.error_rate) {
             return Err(ConfigError::ErrorRate(self.error_rate));
+        }
+        if self.header_timeout.is_zero() {
+            return Err(ConfigError::NoHeaderTimeout);
+        }
+        if self.max_connections == Some(0) {
+            return Err(ConfigError::NoConnections);
         }
         match &self.directory {
             Some(directory) if !directory.is_dir() => {
@@ -131,7 +188,23 @@ mod tests {
         assert_eq!(config.delay, Delay::None);
         assert_eq!(config.error_rate, 0.0);
         assert!(config.directory.is_none() && config.seed.is_none() && !config.log);
+        assert_eq!(config.header_timeout, Duration::from_secs(10));
+        assert_eq!(config.max_connections, None);
         assert_eq!(config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn limits_that_would_serve_nobody_are_refused() {
+        let no_timeout = ServerConfig {
+            header_timeout: Duration::ZERO,
+            ..ServerConfig::default()
+        };
+        assert_eq!(no_timeout.validate(), Err(ConfigError::NoHeaderTimeout));
+        let no_connections = ServerConfig {
+            max_connections: Some(0),
+            ..ServerConfig::default()
+        };
+        assert_eq!(no_connections.validate(), Err(ConfigError::NoConnections));
     }
 
     #[test]

@@ -32,36 +32,49 @@
 //! - `profile`: the seeded dice choosing each request's delay and whether it gets a 418, and the
 //!   middleware that applies them (why outcomes follow the path, not the arrival order).
 //! - `routes`: the built-in `/flags/{cc}/...` routes, and `--directory` mode with `ServeDir`.
+//! - `regular_files`: `--directory` serves regular files only, never a FIFO or a device.
 //! - `paths`: refusing paths that try to leave the served tree.
 //! - `log`: one line per request on stderr.
 //! - `running`: [`serve`] inside a runtime, [`FlagServer`] on its own thread.
-//! - `listen`: [`bind_listener`] and the listen backlog, set up per platform.
+//! - `connections`: the accept loop: HTTP/1.1 only, TCP_NODELAY, the header timeout, the cap on
+//!   connections, and the graceful stop.
+//! - `listen`: [`bind_listener`], the listen backlog, and the open-files limit the default cap is
+//!   derived from, set up per platform.
 //! - `main.rs`: the `flags-server` program: the command line, and Ctrl-C as a
 //!   [`CancellationToken`](tokio_util::sync::CancellationToken) handed to [`serve`].
 //!
 //! # A request's way through
-//! log → path guard → profile (sleep, maybe 418) → content. Each stage is an axum middleware
-//! (`axum::middleware::from_fn`), a plain `async fn` that can act before and after the rest.
+//! accept (a free slot under the connection cap) → HTTP/1.1 head, within the header timeout →
+//! log → path guard → profile (sleep, maybe 418) → content. Each stage after the head is an axum
+//! middleware (`axum::middleware::from_fn`), a plain `async fn` that can act before and after the
+//! rest.
 //!
 //! # Where production code would differ
-//! A public server would add timeouts for slow clients, connection limits, `tracing` instead of
-//! `eprintln!`, and TLS (or sit behind a proxy that provides them). This one listens on 127.0.0.1
-//! by default and exists to be slow on purpose.
+//! Like production servers, this one disconnects clients that are too slow to send a request's
+//! head ([`ServerConfig::header_timeout`], 10 s by default) and holds a bounded number of
+//! connections ([`ServerConfig::connection_limit`], derived from the open-files limit), so
+//! half-sent requests cannot pile up until no one is served. A public server would go further:
+//! timeouts for clients that read the answer slowly or never, limits per client address rather
+//! than one shared cap (here one greedy client can still fill it), `tracing` instead of
+//! `eprintln!`, and TLS (or a proxy in front that provides all of these). This one listens on
+//! 127.0.0.1 by default and exists to be slow on purpose.
 
 pub mod art;
 pub mod codes;
 pub mod countries;
 
 mod config;
+mod connections;
 mod delay;
 mod listen;
 mod log;
 mod paths;
 mod profile;
+mod regular_files;
 mod routes;
 mod running;
 
-pub use config::{ConfigError, ServerConfig, base_url};
+pub use config::{ConfigError, DEFAULT_HEADER_TIMEOUT, ServerConfig, base_url};
 pub use delay::{Delay, DelayParseError, MAX_DELAY};
 pub use listen::{LISTEN_BACKLOG, bind_listener};
 pub use running::{FlagServer, router, serve};

@@ -4,7 +4,7 @@
 //! ```text
 //! $ cargo run -p flags-server -- --delay 0.1:0.3 --error-rate 0.25 --seed 7
 //! http://127.0.0.1:8001/flags
-//! flags-server: built-in flags of 194 countries, delay 0.1:0.3 s, error rate 0.25, seed 7; Ctrl-C stops
+//! flags-server: built-in flags of 194 countries, delay 0.1:0.3 s, error rate 0.25, seed 7; up to 10000 connections, 10 s for each request head; Ctrl-C stops
 //! GET /flags/cn/cn.gif -> 200 OK (delayed 0.296s)
 //! GET /flags/in/in.gif -> 200 OK (delayed 0.228s)
 //! GET /flags/us/us.gif -> 200 OK (delayed 0.101s)
@@ -17,6 +17,10 @@
 //! terminal, and `flags-server --help` for every option. Ctrl-C (or SIGTERM, as `kill` sends it)
 //! stops the server after the requests in flight; a second one quits at once.
 //!
+//! Like the downloaders, the program first raises its open-files limit as far as the system
+//! allows: every connection is a file descriptor, and the default connection cap is derived from
+//! that limit (see `ServerConfig::connection_limit`).
+//!
 //! Stopping works as in every program here: the `ctrlc` crate turns Ctrl-C, SIGTERM and SIGHUP
 //! (Ctrl-Break and closing the console on Windows) into a call on a thread of its own, and that
 //! call cancels a [`CancellationToken`] which the server watches (see [`flags_server::serve`]).
@@ -25,10 +29,11 @@ use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use flags_server::countries::COUNTRIES;
-use flags_server::{Delay, ServerConfig};
+use flags_server::{DEFAULT_HEADER_TIMEOUT, Delay, ServerConfig};
 use tokio_util::sync::CancellationToken;
 
 /// Serve the flags of 194 countries like the book's flag site, with optional delays and errors.
@@ -63,6 +68,17 @@ struct Args {
     /// Do not log requests on stderr
     #[arg(short, long)]
     quiet: bool,
+
+    /// Disconnect a client that takes longer than SECS to send a request's head (request line
+    /// and headers), or leaves its kept-alive connection idle that long
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_HEADER_TIMEOUT.as_secs_f64(),
+          value_parser = seconds)]
+    header_timeout: f64,
+
+    /// Hold at most N connections at once; more wait until one closes [default: half the
+    /// open-files limit, at most 10000]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    max_connections: Option<usize>,
 }
 
 fn existing_directory(text: &str) -> Result<PathBuf, String> {
@@ -71,6 +87,23 @@ fn existing_directory(text: &str) -> Result<PathBuf, String> {
         Ok(path)
     } else {
         Err(format!("{text} is not a directory"))
+    }
+}
+
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        // An upper bound keeps the conversion to `Duration` from overflowing; a day is plenty.
+        Ok(secs) if secs > 0.0 && secs <= 86_400.0 => Ok(secs),
+        _ => Err(format!(
+            "{text} is not a number of seconds above 0 (at most 86400)"
+        )),
+    }
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{text} is not a whole number of at least 1")),
     }
 }
 
@@ -85,6 +118,9 @@ fn share(text: &str) -> Result<f64, String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // Before the config is made: the default connection cap is read from this limit. Failure is
+    // harmless; the cap then follows the limit as it is.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     // Choosing the seed here, not in the library, lets the banner print it, so any run can be
     // replayed with `--seed`.
     let seed = args.seed.unwrap_or_else(rand::random);
@@ -96,6 +132,8 @@ fn main() -> ExitCode {
         error_rate: args.error_rate,
         seed: Some(seed),
         log: !args.quiet,
+        header_timeout: Duration::from_secs_f64(args.header_timeout),
+        max_connections: args.max_connections,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -104,7 +142,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(config)) {
+    let outcome = runtime.block_on(run(config));
+    // Dropping a runtime waits for its blocking threads, and one of those may be stuck for good
+    // (a handler blocked in a system call); after the second Ctrl-C that would make "quitting
+    // without waiting" a lie. Shut down without waiting: exiting the process ends those threads.
+    // After a graceful stop nothing is left running, so this costs nothing then.
+    runtime.shutdown_background();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("flags-server: {message}");
@@ -142,9 +186,10 @@ async fn run(config: ServerConfig) -> Result<(), String> {
         served = flags_server::serve(listener, config, stops.graceful) => {
             served.map_err(|error| error.to_string())
         }
-        // A graceful stop waits for every connection with a request under way, and a client
-        // that sent half a request and stalls would keep it waiting forever: a second Ctrl-C
-        // quits at once, as `http.server` does on its first.
+        // A graceful stop waits for every connection with a request under way: a slow answer,
+        // or a client that sent half a request and stalls (up to the header timeout). A second
+        // Ctrl-C quits at once, as `http.server` does on its first (and see `main` for what
+        // "at once" takes).
         () = stops.at_once.cancelled() => {
             eprintln!("flags-server: quitting without waiting");
             Ok(())
@@ -203,5 +248,10 @@ fn describe(config: &ServerConfig) -> String {
     let seed = config
         .seed
         .map_or_else(String::new, |seed| format!(", seed {seed}"));
-    format!("{content}, {delay}, error rate {}{seed}", config.error_rate)
+    format!(
+        "{content}, {delay}, error rate {}{seed}; up to {} connections, {} s for each request head",
+        config.error_rate,
+        config.connection_limit(),
+        config.header_timeout.as_secs_f64()
+    )
 }

@@ -3,19 +3,20 @@
 //! `--directory`, as `slow_server.py` serves the folder it runs in.
 
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::thread;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract;
 use axum::http::{StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::services::ServeDir;
 
 use crate::codes::POP20_CC;
-use crate::{art, countries};
+use crate::{art, countries, regular_files};
 
 /// The built-in flags: two files for each of the 194 countries, 404 for everything else.
 pub(crate) fn builtin_flags() -> Router {
@@ -80,7 +81,7 @@ fn draw_popular_flags_ahead() {
     });
 }
 
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "404 Not Found\n").into_response()
 }
 
@@ -94,16 +95,30 @@ async fn not_found() -> Response {
 /// Request paths cannot leave `dir` (`..`, encoded or not, is refused), but what is *in* `dir`
 /// is served as it is: hidden files, and symbolic links wherever they point, as
 /// `slow_server.py`'s `http.server` does. Point `--directory` at a folder you are happy to
-/// publish in full.
+/// publish in full. Only regular files are served: a FIFO, socket or device is a 404 (see
+/// `regular_files`).
 pub(crate) fn directory_tree(dir: &Path) -> Router {
     match flags_folder_in(dir) {
         // ServeDir answers every path itself, 404 included.
-        FlagsFolder::Inside => Router::new().fallback_service(ServeDir::new(dir)),
+        FlagsFolder::Inside => files_in(dir),
         // The router strips `/flags` before ServeDir sees the path; other paths get our 404.
         FlagsFolder::Itself => Router::new()
-            .nest_service("/flags", ServeDir::new(dir))
+            .nest_service("/flags", files_in(dir))
             .fallback(not_found),
     }
+}
+
+/// ServeDir on `dir`, behind the check that refuses special files. The check is layered on
+/// ServeDir itself, so it sees the request path exactly as ServeDir does (with `/flags`
+/// already stripped when `dir` is the flags folder).
+fn files_in(dir: &Path) -> Router {
+    let root: Arc<Path> = Arc::from(dir);
+    Router::new()
+        .fallback_service(ServeDir::new(dir))
+        .layer(from_fn_with_state(
+            root,
+            regular_files::refuse_special_files,
+        ))
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Running the flag server: [`serve`] inside a runtime you already have (the `flags-server`
 //! binary, the async downloaders), or [`FlagServer`] on its own thread with its own runtime, so
 //! blocking programs (the sequential and thread-pool downloaders) can start one in-process. The
-//! listening socket itself is made in `listen`.
+//! listening socket itself is made in `listen`, and its connections are served in `connections`.
 
 use std::io;
 use std::net::SocketAddr;
@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use super::config::{ServerConfig, base_url};
 use super::listen::bind_listener;
 use super::profile::{self, Profile, ProfileState};
-use super::{log, paths, routes};
+use super::{connections, log, paths, routes};
 
 /// The whole application: the content (built-in flags or a directory), wrapped in the profile
 /// (delays and 418s), the path guard, and the request log.
@@ -55,6 +55,12 @@ fn app(config: &ServerConfig, stopping: CancellationToken) -> Router {
 /// connections, idle ones closed, requests in flight answered. Their injected delays are cut
 /// short, since waiting out an artificial delay helps nobody once the server is stopping.
 ///
+/// Connections speak HTTP/1.1 (and 1.0), never HTTP/2, with TCP_NODELAY set; a client gets
+/// `config.header_timeout` to send each request's head, and at most
+/// [`config.connection_limit()`](ServerConfig::connection_limit) connections are open at once
+/// (the `connections` module says why each of these matters). A client stalled halfway through
+/// a request holds up a graceful stop for at most the header timeout.
+///
 /// `stop` is a [`CancellationToken`], the one stop mechanism of every program here (the
 /// downloaders' `Interrupt` wraps one too): a *state* that clones share, so a request that starts
 /// waiting after the server began stopping sees it at once, where a one-off notification would
@@ -84,9 +90,16 @@ pub async fn serve(
     stop: CancellationToken,
 ) -> io::Result<()> {
     config.validate()?;
-    axum::serve(listener, app(&config, stop.clone()))
-        .with_graceful_shutdown(stop.cancelled_owned())
-        .await
+    let app = app(&config, stop.clone());
+    connections::serve_connections(
+        listener,
+        app,
+        config.header_timeout,
+        config.connection_limit(),
+        stop,
+    )
+    .await;
+    Ok(())
 }
 
 /// A flag server running on a background thread, for programs that are not async.

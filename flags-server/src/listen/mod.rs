@@ -1,5 +1,6 @@
 //! The server's listening socket: bound, with a deep queue of pending connections, set up the
-//! way each platform needs (`unix.rs`, `windows.rs` beside this file).
+//! way each platform needs (`unix.rs`, `windows.rs` beside this file); and how many connections
+//! the process can afford to hold, which is also a platform matter.
 
 use std::io;
 use std::net::SocketAddr;
@@ -7,7 +8,8 @@ use std::net::SocketAddr;
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
 
-// The platform layer: `prepare(socket)` and `backlog(wanted)`, one module per platform.
+// The platform layer: `prepare(socket)`, `backlog(wanted)` and `open_files_limit()`, one module
+// per platform.
 #[cfg(unix)]
 #[path = "unix.rs"]
 mod sys;
@@ -36,4 +38,25 @@ pub fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     // Tokio drives the socket through its reactor, which needs it non-blocking.
     socket.set_nonblocking(true)?;
     TcpListener::from_std(socket.into())
+}
+
+/// Descriptors kept back from the connection cap for everything else in the process: standard
+/// streams, the listener, the runtime's own, a client in the same process.
+const RESERVED_FILES: u64 = 64;
+
+/// The bounds of the derived cap: at least a few connections whatever the limit says, and no more
+/// than any exercise here needs ten times over (the downloaders open at most 1,000 at once).
+const MIN_CONNECTIONS: u64 = 16;
+const MAX_CONNECTIONS: u64 = 10_000;
+
+/// The connection cap when none is given (see `ServerConfig::connection_limit`): half of the
+/// open-files limit left after [`RESERVED_FILES`], within [`MIN_CONNECTIONS`] and
+/// [`MAX_CONNECTIONS`].
+pub(crate) fn default_max_connections() -> usize {
+    let cap = match sys::open_files_limit() {
+        Some(limit) => limit.saturating_sub(RESERVED_FILES) / 2,
+        None => MAX_CONNECTIONS,
+    };
+    let cap = cap.clamp(MIN_CONNECTIONS, MAX_CONNECTIONS);
+    usize::try_from(cap).unwrap_or(usize::MAX)
 }

@@ -1,4 +1,4 @@
-//! The listening socket on Unix.
+//! The listening socket on Unix, and the open-files limit every connection counts against.
 
 use std::ffi::c_int;
 use std::io;
@@ -16,4 +16,11 @@ pub(super) fn prepare(socket: &Socket) -> io::Result<()> {
 /// `kern.ipc.somaxconn` on macOS).
 pub(super) fn backlog(wanted: u32) -> c_int {
     c_int::try_from(wanted).unwrap_or(c_int::MAX)
+}
+
+/// The soft limit on open files (`ulimit -n`), which every socket counts against; `None` if it
+/// cannot be read or is unlimited.
+pub(super) fn open_files_limit() -> Option<u64> {
+    let (soft, _hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).ok()?;
+    (soft != rlimit::INFINITY).then_some(soft)
 }

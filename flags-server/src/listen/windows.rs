@@ -19,3 +19,9 @@ pub(super) fn prepare(_socket: &Socket) -> io::Result<()> {
 pub(super) fn backlog(wanted: u32) -> c_int {
     -c_int::try_from(wanted.min(65_535)).unwrap_or(65_535)
 }
+
+/// Windows has no per-process limit on sockets like Unix's open-files limit (its C runtime's
+/// limit on `FILE` streams does not apply to them), so there is nothing to derive a cap from.
+pub(super) fn open_files_limit() -> Option<u64> {
+    None
+}

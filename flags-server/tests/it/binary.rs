@@ -13,13 +13,13 @@ use flags_testkit::{Stop, send};
 use predicates::prelude::*;
 
 /// A running `flags-server`, killed if a test fails before stopping it.
-struct Running {
-    child: Child,
-    addr: SocketAddr,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) addr: SocketAddr,
 }
 
 impl Running {
-    fn start(args: &[&str]) -> Running {
+    pub(crate) fn start(args: &[&str]) -> Running {
         let mut child = Command::new(cargo_bin!("flags-server"))
             .args(args)
             .stdout(Stdio::piped())

@@ -9,7 +9,12 @@ mod binary;
 mod builtin;
 mod concurrency;
 mod directory;
+mod limits;
 mod profile;
+mod protocol;
 mod shutdown;
+// FIFOs are made with mkfifo, which Windows does not have.
+#[cfg(unix)]
+mod special_files;
 mod support;
 mod traversal;

@@ -4,8 +4,9 @@
 //! cannot test what the server does with a hostile request line. Writing the bytes by hand can.
 //! HTTP/1.0 keeps the parsing trivial: the server closes the connection after one response.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
 
 /// A parsed response.
 #[derive(Debug)]
@@ -41,6 +42,26 @@ pub fn send_raw(addr: SocketAddr, request: &[u8]) -> Reply {
     // The server may close as soon as it has answered a malformed request, which can surface
     // as a reset on our side after the reply has arrived; keep what was read.
     let _ = stream.read_to_end(&mut bytes);
+    parse(&bytes)
+}
+
+/// Like [`send_raw`], but waits at most `patience` for each read: for requests a broken server
+/// would never answer, so that the test fails instead of hanging.
+pub fn send_raw_within(addr: SocketAddr, request: &[u8], patience: Duration) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect to the test server");
+    stream
+        .set_read_timeout(Some(patience))
+        .expect("set a read timeout");
+    stream.write_all(request).expect("send the request");
+    let mut bytes = Vec::new();
+    if let Err(error) = stream.read_to_end(&mut bytes) {
+        // Unix reports a read timeout as WouldBlock, Windows as TimedOut.
+        if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
+            let request = String::from_utf8_lossy(request);
+            let line = request.lines().next().unwrap_or_default();
+            panic!("no answer to {line:?} within {patience:?}");
+        }
+    }
     parse(&bytes)
 }
 
