@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use flags_common::download::DownloadError;
+use flags_common::download::{DownloadError, FLAGS2_REQUEST_TIMEOUT};
 use flags_common::flags2::Flags2Job;
 use flags_common::progress::Progress;
 use flags_common::save::{SaveError, save_flag_in};
@@ -16,7 +16,7 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use tokio::sync::Semaphore;
 
-use crate::{get_flag, http_client};
+use crate::{HttpClient, get_flag, http_client};
 
 /// What one download came to: `None` when Ctrl-C came before it got a permit, so it never tried.
 pub type Attempt = Option<Result<(), DownloadError>>;
@@ -27,7 +27,7 @@ pub type Attempt = Option<Result<(), DownloadError>>;
 /// The permit is held only for the request: saving is local work and need not count against
 /// the server's limit (the Python script releases its semaphore at the same point).
 async fn download_one(
-    client: &reqwest::Client,
+    client: &HttpClient,
     run: &Flags2Job,
     semaphore: &Semaphore,
     cc: &str,
@@ -57,7 +57,7 @@ pub(crate) async fn save_off_the_runtime(
         // The save task panicked (or the runtime is shutting down): report it for this code.
         Err(join_error) => Err(DownloadError::Save(SaveError::Io {
             path: target,
-            source: std::io::Error::other(join_error.to_string()),
+            error: std::io::Error::other(join_error.to_string()),
         })),
     }
 }
@@ -65,7 +65,7 @@ pub(crate) async fn save_off_the_runtime(
 // ANCHOR: supervisor
 /// Starts every download, consumes them as they complete, counts each outcome.
 pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
-    let client = http_client()?;
+    let client = http_client(FLAGS2_REQUEST_TIMEOUT)?;
     let semaphore = Semaphore::new(run.concur_req);
     // `async move` blocks below take these references by copy, not the values themselves.
     let (client, semaphore) = (&client, &semaphore);

@@ -6,7 +6,7 @@
 //! Run it with `cargo run -p flags-async --bin flags2-async-executor -- -a -m 50`.
 
 use executor_core::{Executor, ThreadPoolExecutor};
-use flags_common::download::DownloadError;
+use flags_common::download::{DownloadError, FLAGS2_REQUEST_TIMEOUT};
 use flags_common::flags2::Flags2Job;
 use flags_common::save::{SaveError, save_flag_in};
 use flags_common::status::Counter;
@@ -14,12 +14,12 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::Semaphore;
 
 use crate::flags2::{Attempt, consume, on_one_thread};
-use crate::{get_flag, http_client};
+use crate::{HttpClient, get_flag, http_client};
 
 // ANCHOR: download_one
 /// Downloads one flag under the semaphore, then saves it on the executor's threads.
 async fn download_one(
-    client: &reqwest::Client,
+    client: &HttpClient,
     run: &Flags2Job,
     semaphore: &Semaphore,
     executor: &ThreadPoolExecutor,
@@ -37,7 +37,7 @@ async fn download_one(
     let io_failure = |message: String| {
         DownloadError::Save(SaveError::Io {
             path: target.clone(),
-            source: std::io::Error::other(message),
+            error: std::io::Error::other(message),
         })
     };
     // Changed from flags2: `submit` + `.await` instead of `spawn_blocking`. Awaiting an
@@ -57,7 +57,7 @@ async fn download_one(
 /// Starts every download, consumes them as they complete, counts each outcome (see
 /// [`flags2::supervisor`](crate::flags2::supervisor) for the Ctrl-C handling).
 pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
-    let client = http_client()?;
+    let client = http_client(FLAGS2_REQUEST_TIMEOUT)?;
     let semaphore = Semaphore::new(run.concur_req);
     // The default pool, min(32, cores + 4) threads, as `run_in_executor(None, ...)` uses.
     let executor = ThreadPoolExecutor::default();

@@ -7,21 +7,32 @@
 //! name is checked ([`country_file_name`]) and anything odd is counted as an error with a clear
 //! message, never "cleaned up" into a guess; `save_flag_in` then checks the name again.
 //!
+//! A name can also pass for another: `Brazil\u{180E}.gif` shows as `Brazil.gif`, and `Café`
+//! spelled with `é` or with `e` and a combining accent is two names to Linux but one to macOS,
+//! where the second download would silently replace the first. So names are normalised to NFC,
+//! invisible and blank characters are refused, and each name is claimed once per run, compared
+//! after case folding. The Unicode data comes from ICU4X (the Unicode Consortium's library,
+//! which `url` already builds in for international domain names).
+//!
 //! Run it with `cargo run -p flags-async --bin flags3-async -- -s ERROR -v`.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::sync::{Mutex, PoisonError};
 
-use flags_common::download::DownloadError;
+use flags_common::download::{DownloadError, FLAGS2_REQUEST_TIMEOUT};
 use flags_common::flags2::Flags2Job;
 use flags_common::status::Counter;
 use futures::stream::FuturesUnordered;
+use icu_casemap::CaseMapper;
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::CodePointSetData;
+use icu_properties::props::DefaultIgnorableCodePoint;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use crate::flags2::{consume, on_one_thread, save_off_the_runtime};
-use crate::{fetch, get_flag, http_client};
+use crate::{HttpClient, fetch, get_flag, http_client};
 
 /// The longest country name we accept, in characters. The longest real one is about 40
 /// ("South Georgia and the South Sandwich Islands" is 44).
@@ -46,7 +57,8 @@ pub enum Flags3Error {
         reason: String,
     },
     /// Another code's metadata already gave this country name, so saving would overwrite that
-    /// flag (file names are compared ignoring case, as some file systems do).
+    /// flag. Names are compared as the strictest file systems compare them: ignoring case
+    /// (Windows, macOS by default) and Unicode form (macOS), by [`name_key`].
     #[error("{name}.gif is already the flag of {first}: not saved under that name twice")]
     NameTaken {
         /// The file name, without `.gif`.
@@ -61,25 +73,32 @@ pub enum Flags3Error {
 }
 
 // ANCHOR: country_file_name
-/// The file name (without `.gif`) for a country name from the server: spaces become underscores,
-/// and a name that could escape `downloaded/`, hide itself, or upset a file system is refused
-/// with the reason.
+/// The file name (without `.gif`) for a country name from the server: the name in Unicode's
+/// composed form (NFC), spaces as underscores. A name that could escape `downloaded/`, hide
+/// itself, pass for another or upset a file system is refused with the reason.
 ///
 /// The rules are those of the strictest system, Windows, applied on every system, so that a
 /// folder of flags saved on Linux can be copied anywhere: no `< > : " / \ | ? *`, no control
 /// characters, no name ending in a dot or a space, no device name (`CON`, `NUL`, `COM1`...; see
-/// [`is_windows_device_name`]).
+/// [`is_windows_device_name`]). Invisible and blank characters are refused too
+/// ([`is_invisible_or_blank`]).
+///
+/// The name is normalised to NFC first, and checked and returned in that form: the same name
+/// typed with `é` or with `e` and a combining accent gives the same file, as it does on macOS.
 ///
 /// ```
 /// use flags_async::flags3::country_file_name;
 ///
 /// assert_eq!(country_file_name("United States").as_deref(), Ok("United_States"));
 /// assert_eq!(country_file_name("Côte d'Ivoire").as_deref(), Ok("Côte_d'Ivoire"));
+/// assert_eq!(country_file_name("Co\u{302}te d'Ivoire").as_deref(), Ok("Côte_d'Ivoire"));
+/// assert!(country_file_name("Brazil\u{180E}").is_err());
 /// assert!(country_file_name("../../etc/passwd").is_err());
 /// assert!(country_file_name("").is_err());
 /// assert!(country_file_name("aux").is_err());
 /// ```
 pub fn country_file_name(country: &str) -> Result<String, String> {
+    let country = &*ComposingNormalizerBorrowed::new_nfc().normalize(country);
     let length = country.chars().count();
     if country.trim().is_empty() {
         return Err("the country name is empty".to_owned());
@@ -98,9 +117,9 @@ pub fn country_file_name(country: &str) -> Result<String, String> {
     if country.chars().any(char::is_control) {
         return Err(format!("{country:?} contains a control character"));
     }
-    if let Some(hidden) = country.chars().find(|&c| is_invisible_format(c)) {
+    if let Some(hidden) = country.chars().find(|&c| is_invisible_or_blank(c)) {
         return Err(format!(
-            "{country:?} contains the invisible character U+{:04X}",
+            "{country:?} contains the invisible or blank character U+{:04X}",
             u32::from(hidden)
         ));
     }
@@ -163,25 +182,61 @@ pub fn is_windows_device_name(name: &str) -> bool {
         || numbered("LPT")
 }
 
-/// Characters that print as nothing but change how a name reads: zero-width spaces and joiners,
-/// the marks that reverse text (`"\u{202E}fig.exe"` shows as `exe.gif`), the soft hyphen and the
-/// byte-order mark. `char::is_control` does not cover them (they are "format" characters, not
-/// control characters), and a file name holding one can pass for another name.
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
+/// True for a character that shows as nothing, or as blank space other than a plain space, so
+/// that a name holding it can pass for another name (`Brazil\u{180E}` for `Brazil`):
+/// - Unicode's `Default_Ignorable_Code_Point` property: the characters a renderer draws as
+///   nothing when it has no special use for them. Zero-width spaces and joiners, the marks that
+///   reverse text (`"\u{202E}fig.exe"` shows as `exe.gif`), the soft hyphen, the byte-order mark,
+///   variation selectors, tag characters (U+E0041), the Arabic letter mark (U+061C), the combining
+///   grapheme joiner (U+034F), the Mongolian vowel separator (U+180E), the Hangul fillers
+///   (U+3164). The table is ICU4X's, for the Unicode version it ships.
+/// - Unicode's `White_Space` property (`char::is_whitespace`), less the space itself, which
+///   becomes `_`: no-break, ideographic and line-separator spaces (U+2028) look like a space or a
+///   line break and are not one.
+/// - U+2800 BRAILLE PATTERN BLANK, a symbol in no property above that is drawn as an empty cell
+///   and is the usual stand-in for "an invisible character" where the others are filtered.
+///
+/// ```
+/// use flags_async::flags3::is_invisible_or_blank;
+///
+/// for hidden in ['\u{200B}', '\u{180E}', '\u{3164}', '\u{2800}', '\u{2028}', '\u{A0}'] {
+///     assert!(is_invisible_or_blank(hidden), "{hidden:?}");
+/// }
+/// assert!(!is_invisible_or_blank(' '));
+/// assert!(!is_invisible_or_blank('é'));
+/// ```
+pub fn is_invisible_or_blank(c: char) -> bool {
+    const BRAILLE_PATTERN_BLANK: char = '\u{2800}';
+    c != ' '
+        && (CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+            || c.is_whitespace()
+            || c == BRAILLE_PATTERN_BLANK)
+}
+
+/// What two names must not share to be saved side by side: the name case-folded (full Unicode
+/// case folding, so `ß` and `SS` are one, as `ſ` and `s` are) and in NFC, as the strictest file
+/// systems compare names (Windows ignores case; macOS ignores case and Unicode form).
+///
+/// ```
+/// use flags_async::flags3::name_key;
+///
+/// assert_eq!(name_key("Côte_d'Ivoire"), name_key("CO\u{302}TE_D'IVOIRE"));
+/// assert_eq!(name_key("Straße"), name_key("STRASSE"));
+/// assert_ne!(name_key("Brazil"), name_key("Brasil"));
+/// ```
+pub fn name_key(name: &str) -> String {
+    let nfc = ComposingNormalizerBorrowed::new_nfc();
+    let folded = CaseMapper::new()
+        .fold_string(&nfc.normalize(name))
+        .into_owned();
+    // Folding can leave a decomposed sequence (`ǰ` folds to `j` and a combining caron): compose
+    // again so that every spelling of the name ends up with one key.
+    nfc.normalize(&folded).into_owned()
 }
 
 /// Fetches `{base_url}/{cc}/metadata.json` (capped like an image) and returns its `country`.
 pub async fn get_country(
-    client: &reqwest::Client,
+    client: &HttpClient,
     base_url: &str,
     cc: &str,
 ) -> Result<String, Flags3Error> {
@@ -230,7 +285,7 @@ fn kind(value: &Value) -> &'static str {
 /// Downloads the image, then the metadata, each under the semaphore; saves the image under the
 /// country's name off the runtime thread. `None`: Ctrl-C came before it could start.
 async fn download_one(
-    client: &reqwest::Client,
+    client: &HttpClient,
     run: &Flags2Job,
     semaphore: &Semaphore,
     names: &NamesTaken,
@@ -256,7 +311,7 @@ async fn download_one(
 }
 // ANCHOR_END: download_one
 
-/// The flag file names given out so far in this run, lower-cased, each with the code it went
+/// The flag file names given out so far in this run, by [`name_key`], each with the code it went
 /// to. Two codes whose metadata name the same country must not both "succeed" while the second
 /// silently replaces the first's file. A std mutex is enough: it is held for one lookup, never
 /// across an `.await`.
@@ -284,7 +339,7 @@ async fn save_as_country(
 fn claim(names: &NamesTaken, name: &str, cc: &str) -> Result<(), Flags3Error> {
     // Nothing panics while the lock is held, so a poisoned lock still holds a sound map.
     let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
-    match names.entry(name.to_lowercase()) {
+    match names.entry(name_key(name)) {
         Entry::Occupied(first) => Err(Flags3Error::NameTaken {
             name: name.to_owned(),
             first: first.get().clone(),
@@ -299,7 +354,7 @@ fn claim(names: &NamesTaken, name: &str, cc: &str) -> Result<(), Flags3Error> {
 /// Starts every download, consumes them as they complete, counts each outcome (Ctrl-C as in
 /// [`flags2::supervisor`](crate::flags2::supervisor)).
 pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
-    let client = http_client()?;
+    let client = http_client(FLAGS2_REQUEST_TIMEOUT)?;
     let semaphore = Semaphore::new(run.concur_req);
     let names = NamesTaken::default();
     // `async move` blocks below take these references by copy, not the values themselves.
@@ -436,6 +491,50 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_name_goes_to_one_code_only_whatever_its_unicode_form_or_case_folding() {
+        let names = NamesTaken::default();
+        assert!(claim(&names, "Caf\u{e9}", "CA").is_ok());
+        // Decomposed: `e` and a combining acute accent. One file on macOS.
+        assert!(claim(&names, "Cafe\u{301}", "CB").is_err());
+        assert!(claim(&names, "CAF\u{c9}", "CC").is_err());
+        // Full case folding, not just lower case: `ß` folds to `ss`, `ſ` (long s) to `s`.
+        assert!(claim(&names, "Stra\u{df}e", "SA").is_ok());
+        assert!(claim(&names, "STRASSE", "SB").is_err());
+        assert!(claim(&names, "\u{17f}trasse", "SC").is_err());
+    }
+
+    #[test]
+    fn both_unicode_forms_of_a_name_give_the_composed_file_name() {
+        let composed = country_file_name("S\u{e3}o Tom\u{e9}").unwrap();
+        let decomposed = country_file_name("Sa\u{303}o Tome\u{301}").unwrap();
+        assert_eq!(composed, "S\u{e3}o_Tom\u{e9}");
+        assert_eq!(decomposed, composed);
+    }
+
+    #[test]
+    fn invisible_and_blank_characters_are_refused_by_code_point() {
+        for hidden in [
+            '\u{061C}',
+            '\u{E0041}',
+            '\u{034F}',
+            '\u{180E}',
+            '\u{3164}',
+            '\u{2800}',
+            '\u{2028}',
+            '\u{00A0}',
+            '\u{3000}',
+            '\u{FE0F}',
+            '\u{200D}',
+            '\u{115F}',
+        ] {
+            let name = format!("Brazil{hidden}");
+            let reason = country_file_name(&name).unwrap_err();
+            let code = format!("U+{:04X}", u32::from(hidden));
+            assert!(reason.contains(&code), "{name:?}: {reason}");
+        }
+    }
+
     #[tokio::test]
     async fn a_code_whose_image_is_in_when_ctrl_c_comes_is_counted_not_dropped() {
         use std::sync::Arc;
@@ -449,7 +548,7 @@ mod tests {
             .mock("GET", "/br/br.gif")
             .with_body_from_request(move |_| {
                 closer.close();
-                b"GIF89a".to_vec()
+                flags_server::art::flag_gif("BR").unwrap().to_vec()
             })
             .create_async()
             .await;
@@ -469,7 +568,7 @@ mod tests {
             concur_req: 1,
             interrupt: flags_common::interrupt::Interrupt::new(),
         };
-        let client = http_client().unwrap();
+        let client = http_client(FLAGS2_REQUEST_TIMEOUT).unwrap();
         let outcome = download_one(&client, &run, &semaphore, &NamesTaken::default(), "BR").await;
         assert!(
             matches!(outcome, Some(Err(Flags3Error::Interrupted))),

@@ -247,7 +247,7 @@ fn server_label(choice: &ServerChoice) -> &'static str {
         ServerChoice::BuiltIn(Profile::Delay) => "DELAY",
         ServerChoice::BuiltIn(Profile::Error) => "ERROR",
         ServerChoice::BuiltIn(Profile::Internet) => "INTERNET",
-        ServerChoice::Url(url) if url == REMOTE_BASE_URL => "REMOTE",
+        ServerChoice::Url(url) if url.as_str() == REMOTE_BASE_URL => "REMOTE",
         ServerChoice::Url(_) => "URL",
     }
 }
@@ -295,6 +295,8 @@ mod tests {
             &["1X"],
             &["ABC"],
             &["-s", "nowhere"],
+            &["-s", "http:///flags"],
+            &["-s", "http://evil.invalid\\@127.0.0.1:1/flags"],
             &["-a", "BR"],
         ] {
             let err = parse(bad).unwrap_err();

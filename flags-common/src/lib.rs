@@ -11,7 +11,9 @@
 //! - [`codes`]: `POP20_CC` and the 194 codes the flag site serves (from `flags-server`, which
 //!   serves them).
 //! - [`site`]: choosing where to download from: the built-in server, the public site or a URL.
-//! - [`download`]: the error type and URL layout every download style shares.
+//! - [`download`]: the error type, time limits, URL layout and GIF check every download style
+//!   shares.
+//! - [`redirect`]: the one redirect policy (which redirects are followed), for ureq and reqwest.
 //! - [`save`]: writing a downloaded flag atomically into `downloaded/`.
 //! - [`harness`]: `main(download_many)`, the timing harness of `flags.py`.
 //!
@@ -32,6 +34,7 @@ pub mod flags2;
 pub mod harness;
 pub mod interrupt;
 pub mod progress;
+pub mod redirect;
 pub mod report;
 pub mod save;
 pub mod site;

@@ -7,10 +7,11 @@
 //! bar, the verbose lines and the [`Counter`] free of locks, and it is why the counts always add up:
 //! every result passes through this one place exactly once.
 
-use std::fmt::Display;
+use std::fmt::{self, Display};
 use std::io::Write;
+use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::download::DownloadError;
 use crate::status::{Counter, DownloadStatus};
@@ -29,12 +30,33 @@ pub enum Shown {
     Nothing,
 }
 
+/// The bar's layout: tqdm's default, `{l_bar}{bar}{r_bar}`, which reads
+/// ` 45%|████▌     | 9/20 [00:01<00:01,  7.43it/s]`. The keys in `tqdm_*` are ours (see
+/// [`tqdm_style`]): indicatif's own `{percent}`, `{elapsed_precise}` and `{per_sec}` are close but
+/// not tqdm's (no padding, hours always shown, a rate with four decimals).
+const TEMPLATE: &str =
+    "{tqdm_percent}|{wide_bar}| {pos}/{len} [{tqdm_elapsed}<{tqdm_remaining}, {tqdm_rate}]";
+
+/// The bar's fill: whole blocks and eighths, as tqdm draws on a terminal that has them.
+const BAR_CHARS: &str = "█▉▊▋▌▍▎▏ ";
+
 /// The progress display and the running count of one flags2 run.
-#[derive(Debug)]
 pub struct Progress {
     bar: ProgressBar,
     verbose: bool,
     counter: Counter,
+    /// Where the newline after the last bar goes: the terminal the bar is drawn on.
+    end_of_bar: Box<dyn Write + Send>,
+}
+
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Progress")
+            .field("bar", &self.bar)
+            .field("verbose", &self.verbose)
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Progress {
@@ -43,22 +65,28 @@ impl Progress {
     /// The bar draws on stderr, and indicatif draws nothing when stderr is not a terminal: piped
     /// into a file or read by a test, the output holds the reports and nothing else.
     pub fn new(total: usize, shown: Shown) -> Progress {
-        Progress::drawing_to(total, shown, ProgressDrawTarget::stderr())
+        Progress::drawing_to(
+            total,
+            shown,
+            ProgressDrawTarget::stderr(),
+            Box::new(std::io::stderr()),
+        )
     }
 
-    /// [`Progress::new`] with the bar, if any, drawn on `target` instead of stderr.
-    fn drawing_to(total: usize, shown: Shown, target: ProgressDrawTarget) -> Progress {
+    /// [`Progress::new`] with the bar, if any, drawn on `target` instead of stderr, and the
+    /// newline that ends it written to `end_of_bar`.
+    fn drawing_to(
+        total: usize,
+        shown: Shown,
+        target: ProgressDrawTarget,
+        end_of_bar: Box<dyn Write + Send>,
+    ) -> Progress {
         let bar = if shown == Shown::Bar {
             let bar = ProgressBar::with_draw_target(
                 Some(u64::try_from(total).unwrap_or(u64::MAX)),
                 target,
             );
-            // The tqdm look: bar, count, elapsed<remaining, rate.
-            if let Ok(style) = ProgressStyle::with_template(
-                "{wide_bar} {pos}/{len} [{elapsed_precise}<{eta_precise}, {per_sec}]",
-            ) {
-                bar.set_style(style);
-            }
+            bar.set_style(tqdm_style());
             bar
         } else {
             ProgressBar::hidden()
@@ -67,6 +95,7 @@ impl Progress {
             bar,
             verbose: shown == Shown::Verbose,
             counter: Counter::default(),
+            end_of_bar,
         }
     }
 
@@ -107,7 +136,11 @@ impl Progress {
     ///
     /// indicatif's `finish` would move the bar to 100%, which after Ctrl-C claims downloads that
     /// never happened: a run that stopped short leaves its bar where it stopped (`abandon`).
-    pub fn finish(self) -> Counter {
+    ///
+    /// Then the line is ended, as tqdm's `close()` does: indicatif leaves the cursor at the end of
+    /// the bar, and the report that follows (on stdout, the same terminal) would start on the
+    /// bar's line.
+    pub fn finish(mut self) -> Counter {
         if self
             .bar
             .length()
@@ -116,6 +149,11 @@ impl Progress {
             self.bar.abandon();
         } else {
             self.bar.finish();
+        }
+        // Hidden: no bar to end (stderr is not a terminal, or nothing was asked for).
+        if !self.bar.is_hidden() {
+            let _ = self.end_of_bar.write_all(b"\n");
+            let _ = self.end_of_bar.flush();
         }
         self.counter
     }
@@ -128,6 +166,93 @@ impl Progress {
     fn say(&self, line: std::fmt::Arguments<'_>) {
         // A closed stdout (`| head`) must not abort the downloads: ignore write errors.
         let _ = writeln!(std::io::stdout().lock(), "{line}");
+    }
+}
+
+/// The tqdm look for indicatif: [`TEMPLATE`] with its `tqdm_*` keys.
+fn tqdm_style() -> ProgressStyle {
+    ProgressStyle::with_template(TEMPLATE)
+        .expect("TEMPLATE is a valid indicatif template")
+        .progress_chars(BAR_CHARS)
+        .with_key(
+            "tqdm_percent",
+            |state: &ProgressState, w: &mut dyn fmt::Write| {
+                let _ = write!(w, "{}", tqdm_percent(state.fraction()));
+            },
+        )
+        .with_key(
+            "tqdm_elapsed",
+            |state: &ProgressState, w: &mut dyn fmt::Write| {
+                let _ = write!(w, "{}", tqdm_interval(state.elapsed()));
+            },
+        )
+        .with_key(
+            "tqdm_remaining",
+            |state: &ProgressState, w: &mut dyn fmt::Write| {
+                // Unknown until something has finished, as in tqdm.
+                let text = if state.pos() == 0 {
+                    "?".to_owned()
+                } else {
+                    tqdm_interval(state.eta())
+                };
+                let _ = write!(w, "{text}");
+            },
+        )
+        .with_key(
+            "tqdm_rate",
+            |state: &ProgressState, w: &mut dyn fmt::Write| {
+                let _ = write!(w, "{}", tqdm_rate(state.per_sec()));
+            },
+        )
+}
+
+/// tqdm's `{percentage:3.0f}%`: rounded, three wide.
+///
+/// ```
+/// use flags_common::progress::tqdm_percent;
+/// assert_eq!(tqdm_percent(0.0), "  0%");
+/// assert_eq!(tqdm_percent(2.0 / 3.0), " 67%");
+/// assert_eq!(tqdm_percent(1.0), "100%");
+/// ```
+pub fn tqdm_percent(fraction: f32) -> String {
+    format!("{:3.0}%", f64::from(fraction) * 100.0)
+}
+
+/// tqdm's `format_interval`: `MM:SS`, or `H:MM:SS` from an hour on.
+///
+/// ```
+/// use std::time::Duration;
+/// use flags_common::progress::tqdm_interval;
+/// assert_eq!(tqdm_interval(Duration::from_millis(61_900)), "01:01");
+/// assert_eq!(tqdm_interval(Duration::from_secs(3_723)), "1:02:03");
+/// ```
+pub fn tqdm_interval(interval: Duration) -> String {
+    let secs = interval.as_secs();
+    let (hours, minutes, seconds) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}")
+    } else {
+        format!("{minutes:02}:{seconds:02}")
+    }
+}
+
+/// tqdm's rate: `{rate:5.2f}it/s`, or, slower than one per second, the seconds each one takes
+/// (`{1/rate:5.2f}s/it`), or `?it/s` before there is a rate.
+///
+/// ```
+/// use flags_common::progress::tqdm_rate;
+/// assert_eq!(tqdm_rate(29.035_6), "29.04it/s");
+/// assert_eq!(tqdm_rate(7.0), " 7.00it/s");
+/// assert_eq!(tqdm_rate(0.4), " 2.50s/it");
+/// assert_eq!(tqdm_rate(0.0), "?it/s");
+/// ```
+pub fn tqdm_rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        "?it/s".to_owned()
+    } else if per_sec < 1.0 {
+        format!("{:5.2}s/it", 1.0 / per_sec)
+    } else {
+        format!("{per_sec:5.2}it/s")
     }
 }
 
@@ -175,7 +300,7 @@ mod tests {
         fn text(&self) -> String {
             self.0.lock().unwrap().clone()
         }
-        fn write(&self, text: &str) -> std::io::Result<()> {
+        fn push(&self, text: &str) -> std::io::Result<()> {
             self.0.lock().unwrap().push_str(text);
             Ok(())
         }
@@ -198,16 +323,28 @@ mod tests {
             Ok(())
         }
         fn write_line(&self, line: &str) -> std::io::Result<()> {
-            self.write(line)?;
-            self.write("\n")
+            self.push(line)?;
+            self.push("\n")
         }
         fn write_str(&self, text: &str) -> std::io::Result<()> {
-            self.write(text)
+            self.push(text)
         }
+        // A carriage return stands for the erased line: what follows the last one is the last
+        // thing drawn.
         fn clear_line(&self) -> std::io::Result<()> {
-            Ok(())
+            self.push("\r")
         }
         fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Write for Screen {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.push(&String::from_utf8_lossy(bytes))?;
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
@@ -215,16 +352,49 @@ mod tests {
     fn draw_two_downloads(shown: Shown) -> String {
         let screen = Screen::default();
         let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
-        let mut progress = Progress::drawing_to(2, shown, target);
+        let mut progress = Progress::drawing_to(2, shown, target, Box::new(screen.clone()));
         progress.record("BR", &Ok(()));
         progress.record("CN", &Ok(()));
         progress.finish();
         screen.text()
     }
 
+    /// The last bar drawn (what follows the last erased line) and whether a newline ended it.
+    fn last_bar(screen: &str) -> (String, bool) {
+        let last = screen.rsplit('\r').next().unwrap_or_default();
+        let ended = last.ends_with('\n');
+        // indicatif pads the line with spaces to the terminal's width.
+        (last.trim_end().to_owned(), ended)
+    }
+
     #[test]
     fn the_bar_draws_on_a_terminal() {
         assert!(draw_two_downloads(Shown::Bar).contains("2/2"));
+    }
+
+    #[test]
+    fn the_final_bar_looks_like_tqdm_and_ends_its_line() {
+        let screen = draw_two_downloads(Shown::Bar);
+        let (bar, ended) = last_bar(&screen);
+        // The report printed next starts on a line of its own.
+        assert!(ended, "{screen:?}");
+        let (left, right) = bar.split_once("| 2/2 [").expect("a count after the bar");
+        assert!(left.starts_with("100%|█"), "{bar}");
+        assert!(
+            left.trim_start_matches("100%|").chars().all(|c| c == '█'),
+            "{bar}"
+        );
+        // `[00:00<00:00, 1234.57it/s]`: tqdm's times and a rate with two decimals.
+        let (times, rate) = right
+            .strip_suffix("it/s]")
+            .and_then(|r| r.split_once(", "))
+            .unwrap_or_else(|| panic!("no rate in {bar}"));
+        assert_eq!(times, "00:00<00:00", "{bar}");
+        let (_, decimals) = rate
+            .trim()
+            .split_once('.')
+            .unwrap_or_else(|| panic!("{bar}"));
+        assert_eq!(decimals.len(), 2, "{bar}");
     }
 
     #[test]

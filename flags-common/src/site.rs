@@ -75,7 +75,7 @@ pub enum ServerChoice {
     /// Start the built-in server in this process.
     BuiltIn(Profile),
     /// Download from this base URL (`REMOTE` is the book's public site).
-    Url(String),
+    Url(BaseUrl),
 }
 
 impl Default for ServerChoice {
@@ -84,15 +84,27 @@ impl Default for ServerChoice {
     }
 }
 
-/// The error for a `-s` value that is neither a label nor an `http(s)://` URL.
+/// Why a `-s` value was refused: not a label, or a URL the downloaders could misread.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown server {0:?}: use LOCAL, DELAY, ERROR, REMOTE or an http(s):// base URL")]
-pub struct UnknownServer(String);
+pub enum UnknownServer {
+    /// Neither a label nor something that starts with `http://` or `https://`.
+    #[error("unknown server {0:?}: use LOCAL, DELAY, ERROR, REMOTE or an http(s):// base URL")]
+    Label(String),
+    /// An `http(s)://` URL that cannot be a base URL.
+    #[error("bad server URL {url:?}: {reason}")]
+    Url {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
 
 impl FromStr for ServerChoice {
     type Err = UnknownServer;
 
-    /// Labels are case-insensitive; anything starting with `http://` or `https://` is a URL.
+    /// Labels are case-insensitive; anything starting with `http://` or `https://` must be a
+    /// [`BaseUrl`].
     ///
     /// ```
     /// use flags_common::site::{Profile, ServerChoice};
@@ -109,28 +121,105 @@ impl FromStr for ServerChoice {
             "LOCAL" => ServerChoice::BuiltIn(Profile::Local),
             "DELAY" => ServerChoice::BuiltIn(Profile::Delay),
             "ERROR" => ServerChoice::BuiltIn(Profile::Error),
-            "REMOTE" => ServerChoice::Url(REMOTE_BASE_URL.to_owned()),
+            "REMOTE" => ServerChoice::Url(BaseUrl::remote()),
             upper if upper.starts_with("HTTP://") || upper.starts_with("HTTPS://") => {
-                if !is_base_url(s) {
-                    return Err(UnknownServer(s.to_owned()));
-                }
-                ServerChoice::Url(s.trim_end_matches('/').to_owned())
+                ServerChoice::Url(BaseUrl::parse(s)?)
             }
-            _ => return Err(UnknownServer(s.to_owned())),
+            _ => return Err(UnknownServer::Label(s.to_owned())),
         };
         Ok(choice)
     }
 }
 
-/// Whether an `http(s)://` URL can be a base URL: it names a host (`http://` alone names none),
-/// and has no `?query` or `#fragment`, which the flag paths appended to it would land inside.
-/// Read by the `url` crate, which follows the rules browsers and reqwest use.
-fn is_base_url(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|url| {
-        url.host_str().is_some_and(|host| !host.is_empty())
-            && url.query().is_none()
-            && url.fragment().is_none()
-    })
+/// The base URL of a flag site, checked so that the host the report shows is the host the
+/// clients contact.
+///
+/// The text is read once, by the `url` crate (the rules browsers and reqwest follow), and what
+/// the banner prints and the clients request are both built from that one reading: its
+/// serialization, with the host as the clients will look it up (`http://127.1:8001` is
+/// `http://127.0.0.1:8001`). Text that the clients might read differently, or that hides the
+/// host, is refused:
+/// - an empty host: `url` reads `http:///flags` as the host `flags`;
+/// - a backslash: `url` reads `http://evil.invalid\@127.0.0.1/flags` as the host `evil.invalid`
+///   while a person reads 127.0.0.1 (and ureq's parser refuses it);
+/// - a user name or password (`http://user@host`), which no flag site needs and which is the
+///   other half of that trick;
+/// - a `?query` or `#fragment`, which the flag paths appended to the URL would land inside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks `text` and returns the base URL the clients will use.
+    ///
+    /// ```
+    /// use flags_common::site::BaseUrl;
+    /// assert_eq!(BaseUrl::parse("HTTP://127.1:8001/flags/")?.as_str(), "http://127.0.0.1:8001/flags");
+    /// assert!(BaseUrl::parse("http:///flags").is_err());
+    /// assert!(BaseUrl::parse("http://evil.invalid\\@127.0.0.1:1/flags").is_err());
+    /// # Ok::<(), flags_common::site::UnknownServer>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<BaseUrl, UnknownServer> {
+        let bad = |reason| UnknownServer::Url {
+            url: text.to_owned(),
+            reason,
+        };
+        let lower = text.to_ascii_lowercase();
+        let Some(rest) = lower
+            .strip_prefix("http://")
+            .or_else(|| lower.strip_prefix("https://"))
+        else {
+            return Err(bad("only http:// and https:// URLs can be flag sites"));
+        };
+        // Checked on the text, before `url` tidies it: `url` skips extra slashes and turns
+        // backslashes into slashes, which is how `http:///flags` gets a host.
+        if text.contains('\\') {
+            return Err(bad(
+                "it contains a backslash, which HTTP clients read differently",
+            ));
+        }
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(bad("it names no host"));
+        }
+        let url = url::Url::parse(text).map_err(|_| bad("it is not a valid URL"))?;
+        if !url.username().is_empty() || url.password().is_some() || authority(rest).contains('@') {
+            return Err(bad(
+                "it has a user name or password (user@host), which a flag site does not need",
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(bad("it names no host"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad(
+                "it has a ?query or #fragment, where the flag paths would land",
+            ));
+        }
+        Ok(BaseUrl(url.as_str().trim_end_matches('/').to_owned()))
+    }
+
+    /// The book's public flag site, [`REMOTE_BASE_URL`].
+    pub fn remote() -> BaseUrl {
+        BaseUrl(REMOTE_BASE_URL.to_owned())
+    }
+
+    /// The URL as the clients use it, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The authority part of a URL's text after `scheme://`: up to the first `/`, `?` or `#`.
+fn authority(after_scheme: &str) -> &str {
+    after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or(after_scheme)
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// A flag site ready to download from. When it is the built-in server, the server runs for as
@@ -166,7 +255,7 @@ impl Site {
                 })
             }
             ServerChoice::Url(url) => Ok(Site {
-                base_url: url.clone(),
+                base_url: url.as_str().to_owned(),
                 description: format!("flag server at {url}"),
                 _server: None,
             }),
@@ -182,5 +271,75 @@ impl Site {
 impl fmt::Display for Site {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.description)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> String {
+        match BaseUrl::parse(text) {
+            Ok(url) => panic!("{text:?} was accepted as {url}"),
+            Err(err) => err.to_string(),
+        }
+    }
+
+    #[test]
+    fn urls_that_hide_or_lack_their_host_are_refused_with_the_reason() {
+        for (text, reason) in [
+            ("http://", "names no host"),
+            ("http:///flags", "names no host"),
+            ("https:////127.0.0.1/flags", "names no host"),
+            ("http://evil.invalid\\@127.0.0.1:1/flags", "backslash"),
+            ("http://127.0.0.1:1\\flags", "backslash"),
+            ("http://user@127.0.0.1:1/flags", "user name or password"),
+            ("http://user:pw@127.0.0.1:1/flags", "user name or password"),
+            ("http://@127.0.0.1:1/flags", "user name or password"),
+            ("http://127.0.0.1:1/flags?cc=br", "?query or #fragment"),
+            ("http://127.0.0.1:1/flags#top", "?query or #fragment"),
+            ("http://127.0.0.1:99999/flags", "not a valid URL"),
+            ("ftp://127.0.0.1/flags", "only http:// and https://"),
+        ] {
+            let message = refused(text);
+            assert!(message.contains(reason), "{text:?}: {message}");
+            assert!(message.starts_with("bad server URL"), "{message}");
+        }
+    }
+
+    #[test]
+    fn the_url_kept_is_the_one_the_clients_will_contact() {
+        for (text, used) in [
+            ("http://127.0.0.1:8001/flags", "http://127.0.0.1:8001/flags"),
+            ("HTTP://127.1:8001/flags/", "http://127.0.0.1:8001/flags"),
+            (
+                "http://0x7f.0.0.1:8001/flags",
+                "http://127.0.0.1:8001/flags",
+            ),
+            (
+                "https://Example.COM/data/flags",
+                "https://example.com/data/flags",
+            ),
+            ("http://localhost:8001", "http://localhost:8001"),
+            ("http://[::1]:8001/flags", "http://[::1]:8001/flags"),
+            (
+                "http://127.0.0.1:8001/a@b/flags",
+                "http://127.0.0.1:8001/a@b/flags",
+            ),
+        ] {
+            assert_eq!(BaseUrl::parse(text).unwrap().as_str(), used, "{text:?}");
+        }
+        assert_eq!(BaseUrl::parse(REMOTE_BASE_URL).unwrap(), BaseUrl::remote());
+    }
+
+    #[test]
+    fn the_site_reports_the_url_it_downloads_from() {
+        let choice: ServerChoice = "http://127.1:8001/flags".parse().unwrap();
+        let site = Site::start(&choice, DEFAULT_SEED).unwrap();
+        assert_eq!(site.base_url(), "http://127.0.0.1:8001/flags");
+        assert_eq!(
+            site.to_string(),
+            "flag server at http://127.0.0.1:8001/flags"
+        );
     }
 }

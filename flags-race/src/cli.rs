@@ -80,6 +80,27 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["timeline", "max_req", "styles"])]
     pub sweep: bool,
 
+    /// Instead of the race, threads against async at 10, 100, 1,000, 3,000 and 10,000 downloads
+    /// in flight, each against a fixed 1 s delay; writes OUT/scale.txt and OUT/scale.svg.
+    #[arg(long, conflicts_with_all = [
+        "sweep", "timeline", "max_req", "styles", "server", "cc", "all", "every", "limit",
+        "rounds", "delay", "error_rate",
+    ])]
+    pub scale: bool,
+
+    /// With --scale: stop after this many downloads in flight (e.g. --max 1000).
+    #[arg(long, value_name = "N", requires = "scale", value_parser = at_least_one)]
+    pub max: Option<usize>,
+
+    /// A short run for a first look in class (under 30 s): one round; the sweep up to the
+    /// codes given (20 by default); the scale sweep up to 1,000 in flight.
+    #[arg(long, conflicts_with = "rounds")]
+    pub quick: bool,
+
+    /// Charts for a projector: larger text, thicker lines.
+    #[arg(long)]
+    pub big: bool,
+
     /// Folder for the table and the charts.
     #[arg(long, value_name = "DIR", default_value = "race")]
     pub out: PathBuf,
@@ -90,6 +111,11 @@ pub struct Args {
 }
 
 impl Args {
+    /// Rounds per style: one with `--quick`.
+    pub fn rounds(&self) -> usize {
+        if self.quick { 1 } else { self.rounds }
+    }
+
     /// The codes, sorted and without duplicates: handed to the flags2 command line
     /// (`flags_common::cli::parse_from`) so `race -e -l 50` means what `flags2-async -e -l 50` does.
     pub fn codes(&self) -> Result<Vec<String>, clap::Error> {
@@ -157,19 +183,12 @@ fn svg_path(text: &str) -> Result<PathBuf, String> {
     }
 }
 
-/// An `http(s)://` base URL that names a host, read by the `url` crate (the rule the flags2
-/// programs' `-s` applies): `http://` alone would pass a prefix test and then fail every download.
+/// An `http(s)://` base URL, checked by the same rule as the flags2 programs' `-s`
+/// ([`BaseUrl::parse`](flags_common::site::BaseUrl::parse)): a host, no user name, backslash,
+/// query or fragment. The race then uses the URL as that rule wrote it, so what it contacts is
+/// what its header names.
 fn http_url(text: &str) -> Result<String, String> {
-    match url::Url::parse(text) {
-        Ok(url)
-            if matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some_and(|host| !host.is_empty()) =>
-        {
-            Ok(text.trim_end_matches('/').to_owned())
-        }
-        _ => Err(
-            "must be an http:// or https:// base URL with a host, like http://127.0.0.1:8001/flags"
-                .to_owned(),
-        ),
-    }
+    flags_common::site::BaseUrl::parse(text)
+        .map(|url| url.as_str().to_owned())
+        .map_err(|error| error.to_string())
 }

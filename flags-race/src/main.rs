@@ -3,18 +3,25 @@
 //! timings of `flags2_sequential.py`, `flags2_threadpool.py` and `flags2_asyncio.py`; this lets a
 //! student produce them on their own machine.
 //!
-//! Run it with `cargo run --release -p flags-race -- --timeline` (or `-- --sweep`). A sample run
-//! on a busy 2-core machine (the timeline and the sweep add `wrote race/...svg`):
+//! Run it with `cargo run --release -p flags-race -- --timeline` (or `-- --sweep`, or
+//! `-- --scale` for threads against async from 10 to 10,000 downloads in flight: see [`scale`]).
+//! `--quick` makes any of them short enough for a first look in class; `--big` draws the charts
+//! for a projector. A sample run on a busy 2-core machine (the timeline and the sweep add
+//! `wrote race/...svg`):
 //!
 //! ```text
 //! $ cargo run --release -p flags-race -- --rounds 5
 //! race: 20 codes, built-in server (fixed 0.1 s delay, error rate 0, seed 2026), 5 rounds, styles in turn
-//! style        -m    median       (min-max) s    floor  ratio    CPU s   CPU/req     peak RSS (+run)    ok/404/error
-//! sequential    1     2.110     (2.101-2.136)    2.000  1.06x    0.019  0.947 ms      5.6 MiB (+0.9)          20/0/0
-//! threadpool   20     0.115     (0.109-0.135)    0.100  1.15x    0.020  1.000 ms     11.4 MiB (+5.8)          20/0/0
-//! async        20     0.111     (0.109-0.114)    0.100  1.11x    0.007  0.357 ms     12.0 MiB (+1.0)          20/0/0
+//! ratio: the median over the latency floor, ceil(codes / -m) x the delay
+//! style        -m median     min-max s  ratio  CPU ms     MiB (+run)  ok/404/err
+//! sequential    1  2.059   2.053-2.080  1.03x   0.835     5.8 (+1.1)      20/0/0
+//! threadpool   20  0.124   0.114-0.129  1.24x   1.006     6.9 (+1.1)      20/0/0
+//! async        20  0.122   0.116-0.140  1.22x   1.245     8.8 (+1.9)      20/0/0
 //! wrote race/race.txt
 //! ```
+//!
+//! The table fits 80 columns: "CPU ms" is CPU time per request, "MiB (+run)" the peak resident
+//! memory and how much the run added to it.
 //!
 //! # How it measures (the choices, briefly)
 //! - **The strategies run in this process**, as library calls: each style's flags2
@@ -48,12 +55,14 @@
 //! - [`measure`]: wall, CPU and peak memory of one run, one module per platform.
 //! - [`run`]: one timed run of one style.
 //! - [`table`]: the latency floor and the table.
-//! - [`charts`]: the timeline and sweep SVGs.
+//! - [`charts`]: the timeline, sweep and scale SVGs.
+//! - [`scale`]: `--scale`, threads against async from 10 to 10,000 downloads in flight.
 
 mod charts;
 mod cli;
 mod measure;
 mod run;
+mod scale;
 mod serve;
 mod server_process;
 mod style;
@@ -77,6 +86,8 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let outcome = if args.serve {
         serve::run(args.delay, args.error_rate, args.seed)
+    } else if args.scale {
+        scale(&args)
     } else {
         match args.codes() {
             Ok(codes) => race(&args, &codes),
@@ -102,7 +113,7 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
     // Installed before the server child starts, so that a Ctrl-C from then on stops the race
     // cleanly (the child's own handler is in `serve::run`).
     let interrupt = Interrupt::on_ctrl_c()?;
-    std::fs::create_dir_all(&args.out)?;
+    create_out(&args.out)?;
     let mut site = match &args.server {
         Some(url) => Site {
             base_url: url.clone(),
@@ -135,6 +146,37 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
     }
 }
 
+/// `--scale`: its own server child (fixed 1 s delay), the sizes, the table and the chart.
+fn scale(args: &Args) -> anyhow::Result<()> {
+    flags_common::flags2::raise_open_files_limit();
+    let interrupt = Interrupt::on_ctrl_c()?;
+    create_out(&args.out)?;
+    let levels: &[usize] = if args.quick {
+        &scale::QUICK_LEVELS
+    } else {
+        &scale::SCALE_LEVELS
+    };
+    say(&format!(
+        "race --scale: every download in flight at once, against a fixed {} s delay (the floor)",
+        scale::DELAY.as_secs_f64()
+    ));
+    let rows = scale::sweep(&std::env::current_exe()?, levels, args.max, &interrupt)?;
+    write(&args.out.join("scale.txt"), &scale::table(&rows))?;
+    let path = args.out.join("scale.svg");
+    charts::scale(&path, &rows, charts::Look::chosen(args.big))?;
+    say(&format!("wrote {}", path.display()));
+    Ok(())
+}
+
+fn create_out(out: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).map_err(|err| {
+        anyhow::anyhow!(
+            "could not create the output folder {}: {err}",
+            out.display()
+        )
+    })
+}
+
 fn header(args: &Args, codes: usize, delay: Option<Delay>) -> String {
     let server = match delay {
         Some(delay) => format!(
@@ -145,10 +187,15 @@ fn header(args: &Args, codes: usize, delay: Option<Delay>) -> String {
         ),
         None => format!("server {}", args.server.as_deref().unwrap_or("?")),
     };
+    let ratio = if delay.is_some_and(|d| matches!(d, Delay::Fixed(d) if !d.is_zero())) {
+        "\nratio: the median over the latency floor, ceil(codes / -m) x the delay"
+    } else {
+        ""
+    };
     format!(
-        "race: {codes} codes, {server}, {} round{}, styles in turn",
-        args.rounds,
-        if args.rounds == 1 { "" } else { "s" }
+        "race: {codes} codes, {server}, {} round{}, styles in turn{ratio}",
+        args.rounds(),
+        if args.rounds() == 1 { "" } else { "s" }
     )
 }
 
@@ -172,7 +219,7 @@ fn race_table(
     interrupt: &Interrupt,
 ) -> anyhow::Result<()> {
     let mut runs: Vec<Run> = Vec::new();
-    for _ in 0..args.rounds {
+    for _ in 0..args.rounds() {
         for &style in &args.styles {
             let m = style.concurrency(args.max_req, codes.len());
             runs.push(run_once(site, style, m, codes, interrupt)?);
@@ -203,7 +250,7 @@ fn race_table(
             })
             .collect();
         let title = format!("Timeline of the last round, {}", short(header));
-        charts::timeline(&path, &title, &panels)?;
+        charts::timeline(&path, &title, &panels, charts::Look::chosen(args.big))?;
         say(&format!("wrote {}", path.display()));
     }
     Ok(())
@@ -222,19 +269,32 @@ fn sweep(
     let mut levels: Vec<usize> = SWEEP_LEVELS.iter().map(|&m| m.min(n)).collect();
     levels.dedup();
     let mut runs: Vec<Run> = Vec::new();
-    for _ in 0..args.rounds {
+    // Each row is printed as soon as its rounds are done: the whole sweep takes minutes.
+    say(&table::header_line());
+    let print_rows = |runs: &[Run]| {
+        for row in table::rows(runs, n, delay) {
+            say(&table::row_line(&row, n));
+        }
+    };
+    for _ in 0..args.rounds() {
         runs.push(run_once(site, Style::Sequential, 1, codes, interrupt)?);
     }
+    print_rows(&runs);
     for &m in &levels {
-        for _ in 0..args.rounds {
+        let first = runs.len();
+        for _ in 0..args.rounds() {
             for style in [Style::Threadpool, Style::Async] {
                 runs.push(run_once(site, style, m, codes, interrupt)?);
             }
         }
+        print_rows(&runs[first..]);
     }
     let rows = table::rows(&runs, n, delay);
     let table = table::render(&rows, n) + &memory_footnote(&runs);
-    say(table.trim_end_matches('\n'));
+    let footnote = memory_footnote(&runs);
+    if !footnote.is_empty() {
+        say(footnote.trim_end_matches('\n'));
+    }
     write(&args.out.join("sweep.txt"), &format!("{header}\n{table}"))?;
     anyhow::ensure!(
         rows.iter().all(|row| row.complete),
@@ -261,7 +321,14 @@ fn sweep(
         .collect();
     let path = args.out.join("sweep.svg");
     let title = format!("Time against concurrency, {}", short(header));
-    charts::sweep(&path, &title, &lines, sequential, &floor)?;
+    charts::sweep(
+        &path,
+        &title,
+        &lines,
+        sequential,
+        &floor,
+        charts::Look::chosen(args.big),
+    )?;
     say(&format!("wrote {}", path.display()));
     Ok(())
 }

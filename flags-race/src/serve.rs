@@ -22,6 +22,7 @@ use std::time::Instant;
 use axum::extract::{Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
+use axum::serve::ListenerExt;
 use flags_server::{Delay, ServerConfig, base_url, bind_listener, router};
 
 /// The requests seen since the last `mark`.
@@ -67,6 +68,11 @@ pub fn run(delay: Delay, error_rate: f64, seed: u64) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let listener = bind_listener(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0))?;
         let url = base_url(listener.local_addr()?);
+        // Nagle's algorithm off on every connection, as flags-server's own accept loop does: a
+        // kept-alive connection would otherwise wait for a delayed ACK before each body.
+        let listener = listener.tap_io(|stream| {
+            let _ = stream.set_nodelay(true);
+        });
         std::thread::Builder::new()
             .name("race-commands".to_owned())
             .spawn(move || answer_commands(&url, &recorder))?;

@@ -1,6 +1,5 @@
 //! The race's table: one row per style and concurrency, summarising its rounds.
 
-use std::fmt::Write;
 use std::time::Duration;
 
 use flags_common::status::Counter;
@@ -96,68 +95,94 @@ pub fn rows(runs: &[Run], codes: usize, delay: Option<Delay>) -> Vec<Row> {
         .collect()
 }
 
-/// The rows as a plain-text table, with a header line.
+/// The rows as a plain-text table, with a header line: at most 80 columns, so that it fits a
+/// terminal, a projector and the book's page.
 pub fn render(rows: &[Row], codes: usize) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<10} {:>4}  {:>8} {:>17}  {:>7} {:>6}  {:>7} {:>9}  {:>18}  {:>14}",
-        "style",
-        "-m",
-        "median",
-        "(min-max) s",
-        "floor",
-        "ratio",
-        "CPU s",
-        "CPU/req",
-        "peak RSS (+run)",
-        "ok/404/error"
-    );
+    let mut out = header_line() + "\n";
     for row in rows {
-        let secs = |d: Duration| format!("{:.3}", d.as_secs_f64());
-        let floor = row.floor.map_or("n/a".to_owned(), secs);
-        let ratio = row.floor.map_or("n/a".to_owned(), |floor| {
-            format!("{:.2}x", row.median.as_secs_f64() / floor.as_secs_f64())
-        });
-        let (cpu, per_request) = row.cpu.map_or(("n/a".to_owned(), "n/a".to_owned()), |cpu| {
-            let per = cpu.as_secs_f64() * 1000.0 / codes.max(1) as f64;
-            (format!("{:.3}", cpu.as_secs_f64()), format!("{per:.3} ms"))
-        });
-        let memory = row.memory.map_or("n/a".to_owned(), |(peak, growth)| {
-            format!(
-                "{:.1} MiB (+{:.1})",
-                peak as f64 / 1024.0,
-                growth as f64 / 1024.0
-            )
-        });
-        let counts = format!(
-            "{}/{}/{}{}",
-            row.counter.ok,
-            row.counter.not_found,
-            row.counter.errors,
-            if row.complete { "" } else { " !" }
-        );
-        let _ = writeln!(
-            out,
-            "{:<10} {:>4}  {:>8} {:>17}  {:>7} {:>6}  {:>7} {:>9}  {:>18}  {:>14}",
-            row.style.name(),
-            row.concurrency,
-            secs(row.median),
-            format!("({}-{})", secs(row.min), secs(row.max)),
-            floor,
-            ratio,
-            cpu,
-            per_request,
-            memory,
-            counts
-        );
+        out += &row_line(row, codes);
+        out.push('\n');
     }
     out
+}
+
+/// The table's column titles.
+pub fn header_line() -> String {
+    format!(
+        "{:<10} {:>4} {:>6} {:>13} {:>6} {:>7} {:>14} {:>11}",
+        "style", "-m", "median", "min-max s", "ratio", "CPU ms", "MiB (+run)", "ok/404/err"
+    )
+}
+
+/// One row of the table: the median time and the range of the rounds in seconds, the median's
+/// ratio to the latency floor ([`latency_floor`]), CPU milliseconds per request, the peak
+/// resident memory in MiB and how much the run added, and the counts of the median round (`!`
+/// when a round lost a code).
+pub fn row_line(row: &Row, codes: usize) -> String {
+    let secs = |d: Duration| format!("{:.3}", d.as_secs_f64());
+    let ratio = row.floor.map_or("n/a".to_owned(), |floor| {
+        format!("{:.2}x", row.median.as_secs_f64() / floor.as_secs_f64())
+    });
+    let per_request = row.cpu.map_or("n/a".to_owned(), |cpu| {
+        format!("{:.3}", cpu.as_secs_f64() * 1000.0 / codes.max(1) as f64)
+    });
+    let memory = row.memory.map_or("n/a".to_owned(), |(peak, growth)| {
+        format!(
+            "{:.1} (+{:.1})",
+            peak as f64 / 1024.0,
+            growth as f64 / 1024.0
+        )
+    });
+    let counts = format!(
+        "{}/{}/{}{}",
+        row.counter.ok,
+        row.counter.not_found,
+        row.counter.errors,
+        if row.complete { "" } else { " !" }
+    );
+    format!(
+        "{:<10} {:>4} {:>6} {:>13} {:>6} {:>7} {:>14} {:>11}",
+        row.style.name(),
+        row.concurrency,
+        secs(row.median),
+        format!("{}-{}", secs(row.min), secs(row.max)),
+        ratio,
+        per_request,
+        memory,
+        counts
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_of_the_widest_figures_fits_80_columns() {
+        let row = Row {
+            style: Style::Threadpool,
+            concurrency: 1000,
+            median: Duration::from_millis(12_345),
+            min: Duration::from_millis(10_001),
+            max: Duration::from_millis(99_999),
+            floor: Some(Duration::from_millis(2000)),
+            cpu: Some(Duration::from_millis(1234)),
+            memory: Some((999 * 1024, 512 * 1024)),
+            counter: Counter {
+                ok: 194,
+                not_found: 482,
+                errors: 0,
+            },
+            complete: false,
+        };
+        for line in render(&[row], 676).lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+    }
 
     #[test]
     fn the_floor_is_one_delay_per_wave_of_requests() {

@@ -196,6 +196,43 @@ fn usage_errors_exit_with_status_2() {
     }
 }
 
+/// An `--out` that cannot be a folder: the message names it, and says what went wrong once (it
+/// used to be `error: File exists (os error 17)`, with no path).
+#[test]
+fn an_out_that_cannot_be_a_folder_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, b"").unwrap();
+    let mut outs = vec![file];
+    // /dev/null: what a user tries to throw the files away.
+    if cfg!(unix) {
+        outs.push("/dev/null".into());
+    }
+    for out in outs {
+        let output = assert_cmd::cargo::cargo_bin_cmd!("race")
+            .args(["-l", "1", "--rounds", "1", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let shown = out.display().to_string();
+        assert!(
+            stderr.starts_with("error: could not create the output folder "),
+            "{stderr}"
+        );
+        assert_eq!(stderr.matches(&shown).count(), 1, "{stderr}");
+        // The cause once: not `...: File exists (os error 17): File exists (os error 17)`.
+        let cause = stderr.rsplit(": ").next().unwrap_or_default();
+        assert_eq!(stderr.matches(cause.trim()).count(), 1, "{stderr}");
+        assert!(
+            output.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}
+
 /// SIGTERM (or Ctrl-C) in the middle of a race: the run in flight finishes, its temporary folder
 /// is removed, no table is written, and the race exits with status 130. It used to die at once,
 /// leaving that run's folder of flags in the temporary directory.
@@ -262,5 +299,82 @@ fn sigterm_mid_race_finishes_the_run_cleans_up_and_exits_130() {
     assert!(
         !out.path().join("race.txt").exists(),
         "a table of a race cut short"
+    );
+}
+
+/// `--scale --max 100`: threads and async at 10 and 100 in flight, every request answered, a
+/// table on stdout and in scale.txt, and a chart with one point per measured (style, size).
+#[test]
+fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = race(&["--scale", "--max", "100"], out.path());
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .filter(|line| line.starts_with("threads") || line.starts_with("async"))
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    let shape: Vec<(&str, &str)> = rows.iter().map(|fields| (fields[0], fields[1])).collect();
+    assert_eq!(
+        shape,
+        [
+            ("threads", "10"),
+            ("async", "10"),
+            ("threads", "100"),
+            ("async", "100")
+        ],
+        "one row per style and size, printed as each run ends:\n{stdout}"
+    );
+    for fields in &rows {
+        let ok = format!("{} ok", fields[1]);
+        assert!(
+            fields.join(" ").ends_with(&ok),
+            "every request answered, no failure: {fields:?}"
+        );
+        let wall: f64 = fields[2].parse().expect("a wall time in seconds");
+        assert!(wall >= 1.0, "nothing beats the 1 s delay: {fields:?}");
+    }
+    let table = std::fs::read_to_string(out.path().join("scale.txt")).expect("scale.txt");
+    assert_eq!(table.lines().count(), 1 + 4, "{table}");
+    let text = svg(&out.path().join("scale.svg"));
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let points = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    // The time panel always; the memory panel where the peak can be reset per run (Linux).
+    let panels = if cfg!(target_os = "linux") { 2 } else { 1 };
+    assert_eq!(points, panels * 4, "one point per (style, size) and panel");
+}
+
+/// Text a page can show: no label under 16 px in a 1,000 px chart (the book shows it about
+/// 700 px wide, so 11 px on screen); `--big` draws for a projector, every text half again as
+/// large.
+#[test]
+fn chart_text_is_readable_and_bigger_with_big() {
+    let font_sizes = |big: bool| -> Vec<f64> {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec!["-l", "2", "--delay", "0", "--rounds", "1", "--sweep"];
+        if big {
+            args.push("--big");
+        }
+        race(&args, out.path());
+        let text = svg(&out.path().join("sweep.svg"));
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.attribute("font-size")?.parse().ok())
+            .collect()
+    };
+    let smallest = |sizes: &[f64]| sizes.iter().copied().fold(f64::INFINITY, f64::min);
+    let page = font_sizes(false);
+    let big = font_sizes(true);
+    assert!(
+        smallest(&page) >= 16.0,
+        "the smallest text is {} px: {page:?}",
+        smallest(&page)
+    );
+    assert!(
+        smallest(&big) >= 1.4 * smallest(&page),
+        "--big: {big:?}, page: {page:?}"
     );
 }

@@ -4,7 +4,7 @@
 //!
 //! Run it with `cargo run -p flags-sequential --bin flags2-sequential -- -s ERROR -v`.
 
-use flags_common::download::REQUEST_TIMEOUT;
+use flags_common::download::FLAGS2_REQUEST_TIMEOUT;
 use flags_common::flags2::Flags2Job;
 use flags_common::progress::Progress;
 use flags_common::status::Counter;
@@ -16,9 +16,10 @@ use crate::{download_one, http_agent};
 ///
 /// The download itself is the first-generation [`download_one`], unchanged; what is new is that
 /// its error is a value to count, not a reason to stop. Ctrl-C is checked before each download:
-/// the one in flight (at most [`REQUEST_TIMEOUT`]) is allowed to finish, so its file is whole.
+/// the one in flight (at most [`FLAGS2_REQUEST_TIMEOUT`] per phase, 3.1 s as in
+/// `flags2_sequential.py`) is allowed to finish, so its file is whole.
 pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
-    let agent = http_agent(REQUEST_TIMEOUT);
+    let agent = http_agent(FLAGS2_REQUEST_TIMEOUT);
     let mut progress = Progress::new(run.job.codes.len(), run.progress);
     for cc in &run.job.codes {
         if run.interrupt.is_set() {

@@ -12,9 +12,10 @@ pub mod flags2;
 use std::time::Duration;
 
 use flags_common::download::{
-    DownloadError, MAX_BODY_BYTES, REQUEST_TIMEOUT, error_chain, flag_url,
+    DownloadError, MAX_BODY_BYTES, REQUEST_TIMEOUT, check_gif, error_chain, flag_url,
 };
 use flags_common::harness::{Job, show_progress};
+use flags_common::redirect::{is_redirect, next_url};
 use flags_common::save::save_flag_in;
 
 /// A ureq agent: the connection pool and settings shared by every request of a run.
@@ -23,11 +24,17 @@ use flags_common::save::save_flag_in;
 /// alive between requests (`flags.py` opens a fresh connection for each flag). The pool keeps
 /// enough idle connections per host for the thread-pool downloader's workers.
 ///
-/// Three settings differ from ureq's defaults, each because profiling `flags2-threadpool` (see
-/// `flags-threadpool/benches/flags2_speed.rs`) showed what the default cost:
+/// The agent follows no redirect itself (`max_redirects(0)`): ureq would follow a `Location` it
+/// cannot parse as an HTTP URI (`file:///etc/passwd`) as a path on the same server. [`get_flag`]
+/// follows redirects instead, by the one policy of every style
+/// ([`flags_common::redirect`]).
+///
+/// Three more settings differ from ureq's defaults, each because profiling `flags2-threadpool`
+/// (see `flags-threadpool/benches/flags2_speed.rs`) showed what the default cost:
 ///
 /// - `timeout` limits each phase (connect, send, wait for the answer, read the body), which is
-///   what `timeout=6.1` means in the httpx calls of `flags.py`. A *global* timeout would also
+///   what `timeout=` means in the scripts' httpx calls (6.1 s in `flags.py`, 3.1 s in the
+///   flags2 scripts: `REQUEST_TIMEOUT` and `FLAGS2_REQUEST_TIMEOUT`). A *global* timeout would also
 ///   cover name resolution, and ureq enforces a resolution timeout by starting a thread for every
 ///   new connection (`getaddrinfo` cannot be interrupted): 184 extra thread starts in one
 ///   `-a -m 194` run, even though `127.0.0.1` needs no lookup. Resolution is left to the system
@@ -55,6 +62,7 @@ pub fn http_agent(timeout: Duration) -> ureq::Agent {
         .timeout_recv_response(Some(timeout))
         .timeout_recv_body(Some(timeout))
         .http_status_as_error(false)
+        .max_redirects(0)
         .input_buffer_size(INPUT_BUFFER_BYTES)
         .output_buffer_size(OUTPUT_BUFFER_BYTES)
         .max_idle_connections(1000)
@@ -74,46 +82,93 @@ const OUTPUT_BUFFER_BYTES: usize = 4 * 1024;
 const ERROR_PAGE_BYTES: u64 = 64 * 1024;
 
 // ANCHOR: get_flag
-/// Fetches one flag image: `GET {base_url}/{cc}/{cc}.gif`, failing on any non-2xx status.
+/// Fetches one flag image: `GET {base_url}/{cc}/{cc}.gif`, failing on any non-2xx status and on
+/// a body that is not a GIF.
 pub fn get_flag(agent: &ureq::Agent, base_url: &str, cc: &str) -> Result<Vec<u8>, DownloadError> {
     let url = flag_url(base_url, cc);
-    let mut response = agent
-        .get(&url)
-        .call()
-        .map_err(|e| to_download_error(&url, e))?;
-    let status = response.status();
-    if !status.is_success() {
-        // Reading the error page to its end hands the connection back to the pool for the next
-        // request; its text is not needed, so a failure to read it changes nothing.
+    let image = fetch(agent, &url)?;
+    check_gif(&url, &image)?;
+    Ok(image)
+}
+// ANCHOR_END: get_flag
+
+/// `GET url`, following redirects as the [policy](flags_common::redirect) says, and reads the
+/// body (capped at [`MAX_BODY_BYTES`]). Errors name `url`, the URL the caller asked for.
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, DownloadError> {
+    let mut target = url.to_owned();
+    // Redirects followed so far; the policy ends the loop after `MAX_REDIRECTS`.
+    let mut hops = 0;
+    loop {
+        let mut response = agent
+            .get(&target)
+            .call()
+            .map_err(|e| to_download_error(agent, url, e))?;
+        let status = response.status();
+        if status.is_success() {
+            return response
+                .body_mut()
+                .with_config()
+                .limit(MAX_BODY_BYTES)
+                .read_to_vec()
+                .map_err(|e| to_download_error(agent, url, e));
+        }
+        let location = response
+            .headers()
+            .get(ureq::http::header::LOCATION)
+            .map(|value| value.as_bytes().to_vec());
+        // Reading the error page (or the redirect's) to its end hands the connection back to the
+        // pool for the next request; its text is not needed, so a failure to read it changes
+        // nothing.
         let _ = response
             .body_mut()
             .with_config()
             .limit(ERROR_PAGE_BYTES)
             .read_to_vec();
-        return Err(DownloadError::http(url, status.as_u16()));
+        if !is_redirect(status.as_u16()) {
+            return Err(DownloadError::http(url, status.as_u16()));
+        }
+        hops += 1;
+        target = next_url(&target, status.as_u16(), location.as_deref(), hops)
+            .map_err(|problem| DownloadError::Redirect {
+                url: url.to_owned(),
+                problem,
+            })?
+            .into();
     }
-    response
-        .body_mut()
-        .with_config()
-        .limit(MAX_BODY_BYTES)
-        .read_to_vec()
-        .map_err(|e| to_download_error(&url, e))
 }
-// ANCHOR_END: get_flag
 
 /// Sorts ureq's errors into the cases every style reports the same way.
-fn to_download_error(url: &str, err: ureq::Error) -> DownloadError {
+fn to_download_error(agent: &ureq::Agent, url: &str, err: ureq::Error) -> DownloadError {
     let url = url.to_owned();
     match err {
         // Only from an agent that turns statuses into errors (ureq's default); `http_agent`'s
         // does not, and `get_flag` checks the status itself.
         ureq::Error::StatusCode(status) => DownloadError::http(url, status),
-        ureq::Error::Timeout(_) => DownloadError::Timeout { url },
+        ureq::Error::Timeout(phase) => DownloadError::Timeout {
+            url,
+            after: time_limit(agent, phase),
+        },
         ureq::Error::BodyExceedsLimit(limit) => DownloadError::TooLarge { url, limit },
         other => DownloadError::Transport {
             url,
             cause: error_chain(&other),
         },
+    }
+}
+
+/// The limit the agent set for the phase of a request that timed out, for the message.
+fn time_limit(agent: &ureq::Agent, phase: ureq::Timeout) -> Option<Duration> {
+    let limits = agent.config().timeouts();
+    match phase {
+        ureq::Timeout::Global => limits.global,
+        ureq::Timeout::PerCall => limits.per_call,
+        ureq::Timeout::Resolve => limits.resolve,
+        ureq::Timeout::Connect => limits.connect,
+        ureq::Timeout::SendRequest => limits.send_request,
+        ureq::Timeout::SendBody => limits.send_body,
+        ureq::Timeout::RecvResponse => limits.recv_response,
+        ureq::Timeout::RecvBody => limits.recv_body,
+        _ => None,
     }
 }
 

@@ -17,15 +17,22 @@
 //! - [`speed`]: running a flags2 program as a child process and measuring its time, CPU and
 //!   memory, for the `flags2_speed` benches.
 //! - [`bare`]: the least a client can do per flag, timed beside the downloaders as a floor.
+//! - [`misbehaving`]: a mock flag site with bad redirects and bodies that are not GIFs, and the
+//!   outcome every style must give for each; [`a_flag`] and [`silent_server`] for other mocks.
+//! - [`watch`]: a flag server that records how many requests it answered at once and in
+//!   which order they came, and a guard that turns a hang into a failure (the exercises' tests).
 
 pub mod bare;
 pub mod bench;
 mod checks;
+pub mod misbehaving;
 mod run;
 pub mod speed;
 pub mod verify;
+pub mod watch;
 
 pub use checks::{not_tried, whole_flags_only};
+pub use misbehaving::{a_flag, silent_server};
 pub use run::run_flags2;
 
 // Unix only. A test on Windows cannot press Ctrl-C for one child: `GenerateConsoleCtrlEvent`
@@ -36,4 +43,9 @@ pub use run::run_flags2;
 #[cfg(unix)]
 mod stop;
 #[cfg(unix)]
-pub use stop::{HANG_GUARD, Stop, StoppedRun, assert_stopped_cleanly, run_and_stop, send};
+pub use stop::{Stop, StoppedRun, assert_stopped_cleanly, run_and_stop, send};
+
+/// How long a program under test may run before the test gives up and kills it (after Ctrl-C,
+/// or waiting on a server that never answers). Not a speed check: a guard so a hung program
+/// fails the test instead of hanging the test run.
+pub const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(60);

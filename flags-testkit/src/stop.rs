@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
+use crate::HANG_GUARD;
+
 /// How a test asks a program to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
@@ -45,10 +47,6 @@ pub struct StoppedRun {
     /// Everything printed on stderr.
     pub stderr: String,
 }
-
-/// How long a program may take to stop after Ctrl-C before the test gives up and kills it. Not a
-/// speed check: a guard so a hung program fails the test instead of hanging the test run.
-pub const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// Runs `program args` in `dir`, waits until it has printed its header (the line ending in
 /// `will be used.`), stops it as `how` says, and collects the rest of its output.

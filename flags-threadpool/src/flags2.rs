@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use executor_core::{Executor, Future, FutureError, ThreadPoolExecutor, as_completed};
-use flags_common::download::{DownloadError, REQUEST_TIMEOUT};
+use flags_common::download::{DownloadError, FLAGS2_REQUEST_TIMEOUT};
 use flags_common::flags2::Flags2Job;
 use flags_common::harness::Job;
 use flags_common::interrupt::Interrupt;
@@ -21,8 +21,10 @@ thread_local! {
     /// `threading.local()` session of threaded Python clients. One agent shared by all threads
     /// would work too (its pool is thread-safe), but every request would lock that one pool, and
     /// ureq walks the whole list of idle connections each time one is handed back: with 676
-    /// workers (`-e -m 1000`) that walk took a tenth of the program's CPU time.
-    static AGENT: ureq::Agent = http_agent(REQUEST_TIMEOUT);
+    /// workers (`-e -m 1000`) that walk took a tenth of the program's CPU time. The time limit
+    /// is `flags2_sequential.py`'s 3.1 s, which `flags2_threadpool.py` imports with its
+    /// `download_one`.
+    static AGENT: ureq::Agent = http_agent(FLAGS2_REQUEST_TIMEOUT);
 }
 
 /// What a task returns: `None` when Ctrl-C came before it started, so it never tried.

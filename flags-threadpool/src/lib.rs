@@ -61,6 +61,10 @@ pub fn download_many(job: &Job) -> anyhow::Result<usize> {
 /// The `flags_threadpool_futures.py` version: `submit` + `as_completed` on 3 workers, only 5 codes,
 /// printing each future as it is scheduled and as it completes.
 ///
+/// The 5 codes are the first five of the job's list (`POP20_CC` is ordered by population: CN IN
+/// US ID BR), submitted in alphabetical order: BR CN ID IN US, as the script's `cc_list[:5]` and
+/// then `sorted(cc_list)` give.
+///
 /// With 3 workers and 5 tasks, at most three futures can be running at once; the others wait in
 /// the queue. What the `Scheduled` lines show is a race: `submit` returns as soon as the task is
 /// queued, usually before a worker has picked it up, so even the first futures often print
@@ -71,7 +75,9 @@ pub fn download_many_futures(job: &Job) -> anyhow::Result<usize> {
     let shared_job = Arc::new(job.clone());
     let executor = ThreadPoolExecutor::new(3)?;
     let mut to_do: Vec<Future<Result<String, DownloadError>>> = Vec::new();
-    for cc in job.sorted_codes().into_iter().take(5) {
+    let mut first_five: Vec<String> = job.codes.iter().take(5).cloned().collect();
+    first_five.sort();
+    for cc in first_five {
         let (agent, job) = (agent.clone(), Arc::clone(&shared_job));
         let label = cc.clone();
         let future = executor.submit(move || download_one(&agent, &job, cc))?;

@@ -24,3 +24,25 @@ fn a_closed_stdout_ends_no_run_with_a_panic() {
     assert!(output.status.success(), "{}: {stderr}", output.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// `flags_asyncio.py` waits 6.1 s (`timeout=6.1`): a server that never answers ends the run with
+/// a timeout that says so, not a hang. (The test takes those 6.1 s.)
+#[test]
+fn a_silent_server_fails_the_run_after_the_first_generation_6_1_s() {
+    let (_silent, base_url) = flags_testkit::silent_server();
+    let dir = tempfile::tempdir().unwrap();
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags-async")
+        .current_dir(dir.path())
+        .args(["-s", &base_url])
+        .timeout(flags_testkit::HANG_GUARD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: timed out after 6.1s waiting for {base_url}/"
+        )),
+        "{stderr}"
+    );
+}

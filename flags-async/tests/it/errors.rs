@@ -9,7 +9,7 @@ use flags_async::{get_flag, http_client};
 use flags_common::download::DownloadError;
 
 async fn fetch(base_url: &str, cc: &str) -> Result<Vec<u8>, DownloadError> {
-    get_flag(&http_client().unwrap(), base_url, cc).await
+    get_flag(&http_client(Duration::from_secs(5)).unwrap(), base_url, cc).await
 }
 
 #[tokio::test]
@@ -56,13 +56,15 @@ async fn refused_connection_is_a_transport_error() {
 async fn server_slower_than_the_timeout_is_a_timeout_error() {
     // Accepted by the kernel's backlog, never answered.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
+    let client = http_client(Duration::from_millis(200)).unwrap();
     let base_url = format!("http://{}/flags", silent.local_addr().unwrap());
     let err = get_flag(&client, &base_url, "br").await.unwrap_err();
     assert!(matches!(err, DownloadError::Timeout { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("timed out after 200ms waiting for"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -85,7 +87,7 @@ fn one_failed_flag_fails_the_run_and_writes_no_file_for_it() {
     let mut server = mockito::Server::new();
     server
         .mock("GET", "/flags/br/br.gif")
-        .with_body("GIF89a")
+        .with_body(flags_testkit::a_flag())
         .create();
     server
         .mock("GET", "/flags/cn/cn.gif")
@@ -101,4 +103,24 @@ fn one_failed_flag_fails_the_run_and_writes_no_file_for_it() {
     assert!(err.to_string().contains("HTTP error 500"), "{err}");
     assert!(dir.path().join("BR.gif").exists());
     assert!(!dir.path().join("CN.gif").exists());
+}
+
+/// The redirects and bodies of `flags_testkit::misbehaving`: reqwest's redirects go through the
+/// shared policy as ureq's do, so both give the same outcome and the same words.
+#[test]
+fn get_flag_follows_or_refuses_each_answer_as_the_policy_says() {
+    // The mock server first: its blocking constructor cannot run inside a runtime.
+    let (_server, base_url) = flags_testkit::misbehaving::serve();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = http_client(Duration::from_secs(5)).unwrap();
+    for answer in flags_testkit::misbehaving::ANSWERS {
+        let result = runtime
+            .block_on(get_flag(&client, &base_url, answer.cc))
+            .map(drop)
+            .map_err(|e| e.to_string());
+        flags_testkit::misbehaving::check(answer, result).unwrap();
+    }
 }

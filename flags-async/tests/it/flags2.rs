@@ -114,6 +114,47 @@ fn the_error_server_at_high_concurrency_still_accounts_for_every_code() {
     }
 }
 
+/// The redirects and bodies of `flags_testkit::misbehaving` in every async program: each counted
+/// as the shared policy says, and only the whole flag saved (flags3 under its country's name).
+#[test]
+fn misbehaving_answers_are_counted_as_the_policy_says() {
+    let (_server, base_url) = flags_testkit::misbehaving::serve();
+    let mut args = vec!["-v".to_owned(), "-s".to_owned(), base_url];
+    args.extend(flags_testkit::misbehaving::codes());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    for program in ALL_STYLES {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, stdout) = run(program, dir.path(), &args);
+        if let Err(problem) = flags_testkit::misbehaving::check_verbose_run(&stdout) {
+            panic!("{program}: {problem}");
+        }
+        let dest = dir.path().join("downloaded");
+        assert_eq!(whole_flags_only(&dest), Ok(1), "{program}");
+    }
+}
+
+/// The flags2 and flags3 scripts wait 3.1 s (`timeout=3.1`), half what `flags_asyncio.py`
+/// does: a server that never answers is counted as an error after 3.1 s. (The test takes 3.1 s
+/// per program.)
+#[test]
+fn a_silent_server_is_an_error_after_the_flags2_3_1_s() {
+    let (_silent, base_url) = flags_testkit::silent_server();
+    for program in ALL_STYLES {
+        let (counter, stdout) = run(
+            program,
+            tempfile::tempdir().unwrap().path(),
+            &["-v", "-s", &base_url, "BR"],
+        );
+        assert_eq!(counter.errors, 1, "{program}: {stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "BR error: timed out after 3.1s waiting for {base_url}/br/br.gif\n"
+            )),
+            "{program}: {stdout}"
+        );
+    }
+}
+
 // Unix only: a test cannot send Ctrl-C to one child on Windows (see `flags_testkit`).
 #[cfg(unix)]
 mod stopping {

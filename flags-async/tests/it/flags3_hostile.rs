@@ -1,8 +1,9 @@
 //! `flags3-async` against a hostile server: every `metadata.json` tries something different
-//! (path traversal, absolute paths, control characters, invisible formatting characters, an empty,
+//! (path traversal, absolute paths, control characters, invisible or blank characters, an empty,
 //! a 10,000-character or a 270-byte name, names Windows cannot hold, broken JSON, a wrong type, a
-//! 10 MB+ body, two codes naming the same country). Nothing may be written outside `downloaded/`
-//! or overwritten, nothing may crash, and every code must still be counted.
+//! 10 MB+ body, two codes naming the same country, in the same or in another Unicode form).
+//! Nothing may be written outside `downloaded/` or overwritten, nothing may crash, and every code
+//! must still be counted.
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,15 @@ fn hostile_metadata() -> Vec<(&'static str, String, bool)> {
         ("ax", json("Brazil."), false),
         ("ay", json("Brazil "), false),
         ("az", json("a|b?"), false),
+        // Invisible or blank characters: each name would show as `Brazil.gif` or close to it.
+        ("ba", json("Brazil\u{061C}"), false),
+        ("bb", json("Brazil\u{E0041}"), false),
+        ("bc", json("Bra\u{034F}zil"), false),
+        ("bd", json("Brazil\u{180E}"), false),
+        ("be", json("Brazil\u{3164}"), false),
+        ("bf", json("Brazil\u{2800}"), false),
+        ("bg", json("Brazil\u{2028}"), false),
+        ("bh", json("Brazil\u{00A0}"), false),
         ("ap", json("Côte d'Ivoire"), true),
         ("aq", json("United States"), true),
     ]
@@ -130,6 +140,12 @@ fn hostile_country_names_write_nothing_outside_downloaded_and_are_counted() {
         assert_eq!(line == format!("{cc} OK"), *ok, "{line}");
         // Error lines stay on one line and short, whatever the server sent.
         assert!(line.len() < 400, "{cc}: {} bytes", line.len());
+        if cc.starts_with('B') {
+            assert!(
+                line.contains("contains the invisible or blank character U+"),
+                "{line}"
+            );
+        }
     }
     assert!(stdout.contains("AI error: bad metadata from"), "{stdout}");
     assert!(stdout.contains("not valid JSON"), "{stdout}");
@@ -173,4 +189,53 @@ fn two_codes_naming_the_same_country_save_one_file_and_count_one_error() {
     );
     let files: Vec<PathBuf> = files_under(work.path());
     assert_eq!(files, [work.path().join("downloaded").join("Brazil.gif")]);
+}
+
+/// `Côte d'Ivoire` with `ô` as one code point (NFC) and as `o` and a combining circumflex (NFD):
+/// two names to Linux, one to macOS, where the second flag would silently replace the first.
+/// Both are read as the composed name: one file, and the second code is an error.
+#[test]
+fn the_same_name_in_two_unicode_forms_saves_one_file_and_counts_one_error() {
+    let mut server = mockito::Server::new();
+    let composed = "C\u{F4}te d'Ivoire";
+    let decomposed = "Co\u{302}te d'Ivoire";
+    serve_flag(
+        &mut server,
+        "ci",
+        &serde_json::json!({ "country": composed }).to_string(),
+    );
+    serve_flag(
+        &mut server,
+        "cv",
+        &serde_json::json!({ "country": decomposed }).to_string(),
+    );
+    let work = tempfile::tempdir().unwrap();
+    let url = format!("{}/flags", server.url());
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags3-async")
+        .current_dir(work.path())
+        .args(["-v", "-s", &url, "CI", "CV"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        parse_final_report(&stdout),
+        Some(Counter {
+            ok: 1,
+            not_found: 0,
+            errors: 1
+        }),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("C\u{F4}te_d'Ivoire.gif is already the flag of C"),
+        "{stdout}"
+    );
+    let files: Vec<PathBuf> = files_under(work.path());
+    assert_eq!(
+        files,
+        [work
+            .path()
+            .join("downloaded")
+            .join("C\u{F4}te_d'Ivoire.gif")]
+    );
 }

@@ -31,13 +31,16 @@
 //!
 //! # Layout
 //! - this module: the name check, the temporary file, and the order of the steps;
-//! - `unix.rs`, `windows.rs`: the rename that replaces the target, and the temporary file's
-//!   permissions, one module per platform behind the same two functions.
+//! - `unix.rs`, `windows.rs`: the rename that replaces the target, and creating the temporary
+//!   file with the permissions of a plainly created one, one module per platform behind the
+//!   same two functions.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-// The platform layer: `replace(from, to)` and `new_file_permissions()`, one module per platform.
+// The platform layer: `replace(from, to)` and `create_new(path)`, one module per platform. The
+// temporary file is `.xxxxxx.part` (tempfile picks the x's): the leading dot and the suffix make
+// a leftover (after a `kill -9`) obviously unfinished.
 #[cfg(unix)]
 #[path = "unix.rs"]
 mod sys;
@@ -57,12 +60,17 @@ pub enum SaveError {
     )]
     BadName(String),
     /// The file system said no.
-    #[error("could not save {path}: {source}")]
+    ///
+    /// The message names the flag (not the temporary file it was being written to, a name the
+    /// user never asked for) and the system's reason. That reason is part of the message and
+    /// not also a `source()`: the programs print errors with their sources (anyhow's `{:#}`),
+    /// and would print it twice.
+    #[error("could not save {path}: {error}")]
     Io {
-        /// The file we were trying to create.
+        /// The flag file we were trying to create.
         path: PathBuf,
         /// What the operating system reported.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -84,38 +92,31 @@ pub fn save_flag_in(dest_dir: &Path, img: &[u8], filename: &str) -> Result<PathB
         return Err(SaveError::BadName(filename.to_owned()));
     }
     let target = dest_dir.join(filename);
-    let io_error = |source| SaveError::Io {
+    let io_error = |error| SaveError::Io {
         path: target.clone(),
-        source,
+        error,
     };
     std::fs::create_dir_all(dest_dir).map_err(io_error)?;
-    let mut temp = temp_file_builder()
-        .tempfile_in(dest_dir)
+    // `make_in` with our own `create_new` rather than `tempfile_in`: tempfile adds the temporary
+    // file's name to the errors of the files it opens (and writes), and the message should name
+    // the flag. For the same reason the bytes go through the `File`, not the `NamedTempFile`.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".")
+        .suffix(".part")
+        .make_in(dest_dir, sys::create_new)
         .map_err(io_error)?;
-    temp.write_all(img).map_err(io_error)?;
+    temp.as_file_mut().write_all(img).map_err(io_error)?;
     // Closed before the rename, so that no handle of ours is left on either name (on Windows an
     // open handle is what makes a file busy). Until `keep`, dropping `temp` deletes the file.
     let temp = temp.into_temp_path();
-    // `keep` hands the name over to us (and on Windows clears the "temporary" attribute that
-    // tempfile gave the file, so the saved flag is an ordinary file). From here, a failed rename
-    // must delete the temporary file itself.
+    // `keep` hands the name over to us: from here, a failed rename must delete the temporary
+    // file itself.
     let temp = temp.keep().map_err(|e| io_error(e.error))?;
     if let Err(source) = sys::replace(&temp, &target) {
         let _ = std::fs::remove_file(&temp);
         return Err(io_error(source));
     }
     Ok(target)
-}
-
-/// How the temporary file is made. The leading dot and the `.part` suffix make a leftover (after
-/// a `kill -9`) obviously unfinished.
-fn temp_file_builder() -> tempfile::Builder<'static, 'static> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".").suffix(".part");
-    if let Some(permissions) = sys::new_file_permissions() {
-        builder.permissions(permissions);
-    }
-    builder
 }
 
 /// Saves `img` as `downloaded/filename` under the current directory: `save_flag` of `flags.py`.
@@ -287,5 +288,32 @@ mod tests {
         std::fs::write(&file, b"").unwrap();
         let err = save_flag_in(&file, b"x", "a.gif").unwrap_err();
         assert!(err.to_string().contains("not-a-folder"), "{err}");
+    }
+
+    #[test]
+    fn a_failed_save_names_the_flag_and_its_cause_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("downloaded");
+        std::fs::write(&file, b"").unwrap();
+        let err = save_flag_in(&file, b"GIF89a;", "BR.gif").unwrap_err();
+        let text = err.to_string();
+        let flag = file.join("BR.gif");
+        assert_eq!(text.matches(&*flag.to_string_lossy()).count(), 1, "{text}");
+        assert_eq!(text.matches("exists").count(), 1, "{text}");
+        // Once in the message and not again from `source()`, which `{:#}` would append: it used
+        // to read `...: File exists (os error 17): File exists (os error 17)`.
+        assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+        assert_eq!(format!("{:#}", anyhow::Error::from(err)), text);
+    }
+
+    // Linux only: a folder where nobody, root included, may create a file is `/proc`. Creating
+    // the temporary file there fails, and the message must name the flag, not `.xxxxxx.part`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_cannot_be_created_is_named_as_the_flag_not_the_temporary_file() {
+        let err = save_flag_in(Path::new("/proc"), b"GIF89a;", "BR.gif").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("could not save /proc/BR.gif: "), "{text}");
+        assert!(!text.contains(".part"), "{text}");
     }
 }

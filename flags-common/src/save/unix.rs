@@ -1,9 +1,9 @@
-//! Saving on Unix: `rename(2)` replaces the target atomically, whoever has it open, and a
-//! temporary file needs its permissions widened to those of a plainly created file.
+//! Saving on Unix: `rename(2)` replaces the target atomically, whoever has it open, and the
+//! temporary file is created with the permissions of a plainly created file.
 
-use std::fs::Permissions;
+use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// Moves `from` onto `to`, replacing `to` if it exists, atomically: a reader sees the old file
@@ -13,11 +13,15 @@ pub(super) fn replace(from: &Path, to: &Path) -> io::Result<()> {
     std::fs::rename(from, to)
 }
 
-/// The permissions to create the temporary file with.
+/// Creates `path`, which must not exist yet, for writing: the temporary file a flag is written to.
 ///
-/// A temporary file is private (mode 0600) unless asked otherwise, and the rename keeps the mode:
-/// every saved flag would be unreadable to other users. Asking for 0666 gives what `File::create`
-/// gives, since the kernel applies the umask to both (0644 with the usual 022).
-pub(super) fn new_file_permissions() -> Option<Permissions> {
-    Some(Permissions::from_mode(0o666))
+/// A temporary file is usually private (mode 0600), and the rename keeps the mode: every saved
+/// flag would be unreadable to other users. Asking for 0666 gives what `File::create` gives,
+/// since the kernel applies the umask to both (0644 with the usual 022).
+pub(super) fn create_new(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o666)
+        .open(path)
 }

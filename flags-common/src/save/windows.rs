@@ -1,8 +1,7 @@
 //! Saving on Windows: a rename that replaces the target, tried again while another program holds
-//! one of the two files busy; no permissions to set (a new file gets its folder's ACL, temporary
-//! or not).
+//! one of the two files busy; a plain new file for the temporary one (it gets its folder's ACL).
 
-use std::fs::Permissions;
+use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -57,8 +56,9 @@ fn is_busy(error: &io::Error) -> bool {
     .any(|&code| error.raw_os_error() == i32::try_from(code).ok())
 }
 
-/// Nothing to set: a file created on Windows takes the access rules of its folder, so the flag
-/// ends up as readable as any file the user creates there.
-pub(super) fn new_file_permissions() -> Option<Permissions> {
-    None
+/// Creates `path`, which must not exist yet, for writing: the temporary file a flag is written to.
+/// No permissions to set: a file created on Windows takes the access rules of its folder, so the
+/// flag ends up as readable as any file the user creates there.
+pub(super) fn create_new(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(path)
 }

@@ -13,6 +13,13 @@ pub(super) fn since_reset_kib() -> Option<u64> {
     status_kib("VmHWM:")
 }
 
+/// How many threads this process has now.
+pub(super) fn threads_now() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("Threads:"))?;
+    line["Threads:".len()..].trim().parse().ok()
+}
+
 /// A `Vm...:` line of `/proc/self/status`, in KiB.
 fn status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -16,8 +16,8 @@
 //!
 //! # Layout
 //! - `unix.rs`, `windows.rs`: CPU time and the process's peak, one module per system family;
-//! - `linux.rs`: the peak that can be reset per run; elsewhere `run_peak` is a stub saying there
-//!   is none.
+//! - `linux.rs`: the peak that can be reset per run, and the thread count; elsewhere `run_peak`
+//!   is a stub saying there is none.
 
 use std::time::{Duration, Instant};
 
@@ -41,6 +41,10 @@ mod run_peak {
     }
     /// Would return the peak since [`reset`], KiB.
     pub(super) fn since_reset_kib() -> Option<u64> {
+        None
+    }
+    /// Would count this process's threads (`/proc` is Linux's).
+    pub(super) fn threads_now() -> Option<usize> {
         None
     }
 }
@@ -83,6 +87,38 @@ pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Cost) {
             growth_kib: peak.saturating_sub(rss),
         });
     (value, Cost { wall, cpu, memory })
+}
+
+/// Notes the most threads this process has while it runs, by looking every few milliseconds
+/// (Linux; elsewhere [`stop`](ThreadSampler::stop) says `None`). The sampler's own thread is
+/// counted too: one more than the work needs.
+pub struct ThreadSampler {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<Option<usize>>,
+}
+
+impl ThreadSampler {
+    /// Starts looking.
+    pub fn start() -> ThreadSampler {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let mut peak = run_peak::threads_now()?;
+            // `recv_timeout` is both the pause and the stop signal.
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(Duration::from_millis(5))
+            {
+                peak = peak.max(run_peak::threads_now()?);
+            }
+            Some(peak)
+        });
+        ThreadSampler { stop, thread }
+    }
+
+    /// Stops looking; the most threads seen, where the system tells it.
+    pub fn stop(self) -> Option<usize> {
+        let _ = self.stop.send(());
+        self.thread.join().ok().flatten()
+    }
 }
 
 /// The peak resident memory of this whole process so far, in KiB, where the system tells it.

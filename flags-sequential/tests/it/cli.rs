@@ -52,3 +52,19 @@ fn unreachable_server_fails_with_a_message_not_a_panic() {
                 .and(predicate::str::contains("panicked").not()),
         );
 }
+
+/// `flags.py` waits 6.1 s (`timeout=6.1`): a server that never answers ends the run with a
+/// timeout that says so, not a hang. (The test takes those 6.1 s.)
+#[test]
+fn a_silent_server_fails_the_run_after_the_first_generation_6_1_s() {
+    let (_silent, base_url) = flags_testkit::silent_server();
+    let dir = tempfile::tempdir().unwrap();
+    program(dir.path())
+        .args(["-s", &base_url])
+        .timeout(flags_testkit::HANG_GUARD)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(format!(
+            "error: timed out after 6.1s waiting for {base_url}/"
+        )));
+}

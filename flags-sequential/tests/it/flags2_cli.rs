@@ -100,7 +100,29 @@ const USAGE_ERRORS: &[Case] = &[
     Case {
         args: &["-s", "http://"],
         exit: 2,
-        expect: &["unknown server \"http://\""],
+        expect: &["bad server URL \"http://\": it names no host"],
+    },
+    Case {
+        // `url` (and so reqwest) would read the host `flags`.
+        args: &["-s", "http:///flags"],
+        exit: 2,
+        expect: &["bad server URL \"http:///flags\": it names no host"],
+    },
+    Case {
+        // A person reads 127.0.0.1; `url` (and so reqwest) reads the host `evil.invalid`.
+        args: &["-s", "http://evil.invalid\\@127.0.0.1:1/flags"],
+        exit: 2,
+        expect: &["bad server URL", "contains a backslash"],
+    },
+    Case {
+        args: &["-s", "http://127.0.0.1:1@evil.invalid/flags"],
+        exit: 2,
+        expect: &["bad server URL", "user name or password"],
+    },
+    Case {
+        args: &["-s", "https://127.0.0.1:1/flags?cc=br"],
+        exit: 2,
+        expect: &["bad server URL", "?query or #fragment"],
     },
     Case {
         args: &["1X"],
@@ -206,5 +228,55 @@ fn an_unreachable_url_is_counted_as_an_error_not_a_crash() {
         "{stdout}"
     );
     assert!(stdout.contains("BR error: could not download"), "{stdout}");
+    assert!(stdout.contains("  1 error.\n"), "{stdout}");
+}
+
+/// The banner names the host the clients really contact: the URL as the `url` crate reads it
+/// (`127.1` is `127.0.0.1`), which is the URL every request is built from.
+#[test]
+fn the_banner_shows_the_url_the_clients_use() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags2-sequential")
+        .current_dir(dir.path())
+        .args(["-v", "-s", &format!("HTTP://127.1:{port}/flags/"), "BR"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let used = format!("http://127.0.0.1:{port}/flags");
+    assert!(
+        stdout.starts_with(&format!("URL site: {used}\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("BR error: could not download {used}/br/br.gif")),
+        "{stdout}"
+    );
+}
+
+/// `flags2_sequential.py` waits 3.1 s (`timeout=3.1`), half what `flags.py` does: a server that
+/// never answers is counted as an error after 3.1 s. (The test takes those 3.1 s.)
+#[test]
+fn a_silent_server_is_an_error_after_the_flags2_3_1_s() {
+    let (_silent, base_url) = flags_testkit::silent_server();
+    let dir = tempfile::tempdir().unwrap();
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags2-sequential")
+        .current_dir(dir.path())
+        .args(["-v", "-s", &base_url, "BR"])
+        .timeout(flags_testkit::HANG_GUARD)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "BR error: timed out after 3.1s waiting for {base_url}/br/br.gif\n"
+        )),
+        "{stdout}"
+    );
     assert!(stdout.contains("  1 error.\n"), "{stdout}");
 }

@@ -10,3 +10,4 @@ mod errors;
 mod flags2_builtin;
 mod flags2_cli;
 mod flags2_interrupt;
+mod misbehaving;

@@ -16,12 +16,37 @@ fn flags_threadpool_futures_prints_each_future_scheduled_and_finished() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("Scheduled for BD: <Future at 0x")
-                .and(predicate::str::contains("Scheduled for DE: <Future at 0x"))
+            predicate::str::contains("Scheduled for BR: <Future at 0x")
+                .and(predicate::str::contains("Scheduled for US: <Future at 0x"))
                 .and(
                     predicate::str::is_match(r#"state=finished returned .*> result: "CN""#)
                         .unwrap(),
                 )
                 .and(predicate::str::contains("5 downloads in ")),
         );
+}
+
+/// `flags_threadpool_futures.py` takes the first five codes of `POP20_CC` (CN IN US ID BR, by
+/// population) and then sorts them: BR CN ID IN US. (Sorting first and taking five gave
+/// BD BR CD CN DE.)
+#[test]
+fn flags_threadpool_futures_schedules_the_five_most_populous_in_alphabetical_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = assert_cmd::cargo::cargo_bin_cmd!("flags-threadpool-futures")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let scheduled: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("Scheduled for "))
+        .filter_map(|rest| rest.split(':').next())
+        .collect();
+    assert_eq!(scheduled, ["BR", "CN", "ID", "IN", "US"], "{stdout}");
+    flags_testkit::verify::verify_downloads(
+        &dir.path().join("downloaded"),
+        &["BR", "CN", "ID", "IN", "US"],
+    )
+    .unwrap();
 }

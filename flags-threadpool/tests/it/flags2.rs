@@ -85,6 +85,38 @@ fn the_error_server_at_high_concurrency_still_accounts_for_every_code() {
     );
 }
 
+/// The redirects and bodies of `flags_testkit::misbehaving`, through the worker threads: each
+/// counted as the shared policy says, and only the whole flag saved.
+#[test]
+fn misbehaving_answers_are_counted_as_the_policy_says() {
+    let (_server, base_url) = flags_testkit::misbehaving::serve();
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["-v".to_owned(), "-s".to_owned(), base_url];
+    args.extend(flags_testkit::misbehaving::codes());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (_, stdout) = run(dir.path(), &args);
+    flags_testkit::misbehaving::check_verbose_run(&stdout).unwrap();
+    assert_eq!(whole_flags_only(&dir.path().join("downloaded")), Ok(1));
+}
+
+/// `flags2_threadpool.py` downloads with `flags2_sequential.py`'s `download_one`, and so its
+/// `timeout=3.1`. (The test takes those 3.1 s.)
+#[test]
+fn a_silent_server_is_an_error_after_the_flags2_3_1_s() {
+    let (_silent, base_url) = flags_testkit::silent_server();
+    let (counter, stdout) = run(
+        tempfile::tempdir().unwrap().path(),
+        &["-v", "-s", &base_url, "BR"],
+    );
+    assert_eq!(counter.errors, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "BR error: timed out after 3.1s waiting for {base_url}/br/br.gif\n"
+        )),
+        "{stdout}"
+    );
+}
+
 // Unix only: a test cannot send Ctrl-C to one child on Windows (see `flags_testkit`).
 #[cfg(unix)]
 mod stopping {
