@@ -9,6 +9,7 @@ use std::path::Path;
 
 use flags_common::download::{DownloadError, FLAGS2_REQUEST_TIMEOUT};
 use flags_common::flags2::Flags2Job;
+use flags_common::observe::Event;
 use flags_common::progress::Progress;
 use flags_common::save::{SaveError, save_flag_in};
 use flags_common::status::Counter;
@@ -34,6 +35,7 @@ async fn download_one(
 ) -> Attempt {
     // `acquire` fails only once the semaphore is closed, which is how Ctrl-C stops new starts.
     let permit = semaphore.acquire().await.ok()?;
+    run.observe(Event::Started { code: cc });
     let image = match get_flag(client, &run.job.base_url, cc).await {
         Ok(image) => image,
         Err(err) => return Some(Err(err)),
@@ -79,7 +81,8 @@ pub async fn supervisor(run: &Flags2Job) -> anyhow::Result<Counter> {
         })
         .collect();
     let counter = consume(to_do, run, semaphore, |progress, cc, result| {
-        progress.record(cc, &result);
+        let status = progress.record(cc, &result);
+        run.observe(Event::Finished { code: cc, status });
     })
     .await;
     Ok(counter)

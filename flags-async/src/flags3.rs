@@ -567,6 +567,7 @@ mod tests {
             progress: flags_common::progress::Shown::Verbose,
             concur_req: 1,
             interrupt: flags_common::interrupt::Interrupt::new(),
+            observer: None,
         };
         let client = http_client(FLAGS2_REQUEST_TIMEOUT).unwrap();
         let outcome = download_one(&client, &run, &semaphore, &NamesTaken::default(), "BR").await;

@@ -17,6 +17,7 @@ use std::time::Instant;
 use crate::cli::{self, Concurrency};
 use crate::harness::Job;
 use crate::interrupt::{EXIT_INTERRUPTED, Interrupt};
+use crate::observe::{Event, Observer};
 use crate::progress::Shown;
 use crate::report::{final_report, initial_report};
 use crate::site::Site;
@@ -35,6 +36,19 @@ pub struct Flags2Job {
     pub concur_req: usize,
     /// Raised by Ctrl-C: start no more downloads.
     pub interrupt: Interrupt,
+    /// Told of each request sent and each download counted, if anyone is watching (the race's
+    /// `--live` view); `None` for the programs. See [`observe`](crate::observe).
+    pub observer: Option<Observer>,
+}
+
+impl Flags2Job {
+    /// Hands `event` to the observer, if there is one: what each style calls where a request
+    /// starts and where an outcome is counted. Without an observer this is one branch.
+    pub fn observe(&self, event: Event<'_>) {
+        if let Some(observer) = &self.observer {
+            observer.notify(event);
+        }
+    }
 }
 
 /// Runs a flags2 program: parse, report, download, report. This is the whole `main` of each one.
@@ -81,6 +95,7 @@ pub fn main(
         },
         concur_req: options.concur_req,
         interrupt,
+        observer: None,
     };
 
     let t0 = Instant::now();

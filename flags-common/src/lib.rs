@@ -24,6 +24,8 @@
 //! - [`progress`]: the progress bar, one line per code in verbose mode, or nothing.
 //! - [`interrupt`]: Ctrl-C (and SIGTERM) as a flag the download loops check, on every platform.
 //! - [`flags2`]: `main(download_many)` of `flags2_common.py`, the harness of the flags2 programs.
+//! - [`observe`]: an optional observer of a flags2 run (each request sent, each download
+//!   counted), for a caller that draws the run itself: the race's `--live` view.
 //!
 //! What tests and benchmarks share (checking a download folder, stopping a program with Ctrl-C,
 //! timing against a floor) is in `flags-testkit`, a dev-dependency only.
@@ -33,6 +35,7 @@ pub mod download;
 pub mod flags2;
 pub mod harness;
 pub mod interrupt;
+pub mod observe;
 pub mod progress;
 pub mod redirect;
 pub mod report;

@@ -97,6 +97,20 @@ pub struct Args {
     #[arg(long, conflicts_with = "rounds")]
     pub quick: bool,
 
+    /// Draw the race full screen as it runs (one round): a lane per download slot, a bar per
+    /// download coloured by outcome, each style's floor marked; the table after. `q` leaves.
+    #[arg(long, conflicts_with_all = ["sweep", "scale", "timeline", "rounds"])]
+    pub live: bool,
+
+    /// With --live: run the styles side by side, each against its own server child, instead
+    /// of in turn.
+    #[arg(long, requires = "live")]
+    pub together: bool,
+
+    /// With --live: how long the final picture stays before the table (any key leaves sooner).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, requires = "live", value_parser = seconds)]
+    pub hold: f64,
+
     /// Charts for a projector: larger text, thicker lines.
     #[arg(long)]
     pub big: bool,
@@ -155,6 +169,13 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err("must be a whole number, 1 or more".to_owned()),
+    }
+}
+
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (0.0..=3600.0).contains(&s) => Ok(s),
+        _ => Err("must be a number of seconds from 0 to 3600".to_owned()),
     }
 }
 

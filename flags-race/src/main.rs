@@ -4,7 +4,8 @@
 //! student produce them on their own machine.
 //!
 //! Run it with `cargo run --release -p flags-race -- --timeline` (or `-- --sweep`, or
-//! `-- --scale` for threads against async from 10 to 10,000 downloads in flight: see [`scale`]).
+//! `-- --scale` for threads against async from 10 to 10,000 downloads in flight: see [`scale`];
+//! or `-- --live` to watch one round full screen as it runs: see [`live`]).
 //! `--quick` makes any of them short enough for a first look in class; `--big` draws the charts
 //! for a projector. A sample run on a busy 2-core machine (the timeline and the sweep add
 //! `wrote race/...svg`):
@@ -57,9 +58,11 @@
 //! - [`table`]: the latency floor and the table.
 //! - [`charts`]: the timeline, sweep and scale SVGs.
 //! - [`scale`]: `--scale`, threads against async from 10 to 10,000 downloads in flight.
+//! - [`live`]: `--live`, the race drawn full screen as it runs, from the downloaders' own events.
 
 mod charts;
 mod cli;
+mod live;
 mod measure;
 mod run;
 mod scale;
@@ -84,6 +87,9 @@ use crate::style::Style;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.live && !args.serve {
+        return live::main(&args);
+    }
     let outcome = if args.serve {
         serve::run(args.delay, args.error_rate, args.seed)
     } else if args.scale {
@@ -114,7 +120,21 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
     // cleanly (the child's own handler is in `serve::run`).
     let interrupt = Interrupt::on_ctrl_c()?;
     create_out(&args.out)?;
-    let mut site = match &args.server {
+    let mut site = site(args)?;
+    // The floor needs the delay, known only for our own server.
+    let delay = args.server.is_none().then_some(args.delay);
+    let header = header(args, codes.len(), delay);
+    say(&header.to_string());
+    if args.sweep {
+        sweep(args, codes, &mut site, delay, &header, &interrupt)
+    } else {
+        race_table(args, codes, &mut site, delay, &header, &interrupt)
+    }
+}
+
+/// The site a race runs against: `--server URL`, or a new server child with the race's profile.
+fn site(args: &Args) -> anyhow::Result<Site> {
+    Ok(match &args.server {
         Some(url) => Site {
             base_url: url.clone(),
             server: None,
@@ -134,16 +154,7 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<()> {
                 server: Some(server),
             }
         }
-    };
-    // The floor needs the delay, known only for our own server.
-    let delay = args.server.is_none().then_some(args.delay);
-    let header = header(args, codes.len(), delay);
-    say(&header.to_string());
-    if args.sweep {
-        sweep(args, codes, &mut site, delay, &header, &interrupt)
-    } else {
-        race_table(args, codes, &mut site, delay, &header, &interrupt)
-    }
+    })
 }
 
 /// `--scale`: its own server child (fixed 1 s delay), the sizes, the table and the chart.
@@ -222,7 +233,7 @@ fn race_table(
     for _ in 0..args.rounds() {
         for &style in &args.styles {
             let m = style.concurrency(args.max_req, codes.len());
-            runs.push(run_once(site, style, m, codes, interrupt)?);
+            runs.push(run_once(site, style, m, codes, interrupt, None)?);
         }
     }
     let table = table::render(&table::rows(&runs, codes.len(), delay), codes.len())
@@ -277,14 +288,21 @@ fn sweep(
         }
     };
     for _ in 0..args.rounds() {
-        runs.push(run_once(site, Style::Sequential, 1, codes, interrupt)?);
+        runs.push(run_once(
+            site,
+            Style::Sequential,
+            1,
+            codes,
+            interrupt,
+            None,
+        )?);
     }
     print_rows(&runs);
     for &m in &levels {
         let first = runs.len();
         for _ in 0..args.rounds() {
             for style in [Style::Threadpool, Style::Async] {
-                runs.push(run_once(site, style, m, codes, interrupt)?);
+                runs.push(run_once(site, style, m, codes, interrupt, None)?);
             }
         }
         print_rows(&runs[first..]);

@@ -6,6 +6,7 @@ use std::time::Duration;
 use flags_common::flags2::Flags2Job;
 use flags_common::harness::Job;
 use flags_common::interrupt::Interrupt;
+use flags_common::observe::Observer;
 use flags_common::progress::Shown;
 use flags_common::status::Counter;
 
@@ -47,12 +48,16 @@ pub struct Interrupted;
 /// `interrupt` is the race's Ctrl-C flag, handed to the strategy as the flags2 programs hand
 /// theirs: on Ctrl-C the run finishes what is in flight, and this returns [`Interrupted`] (its
 /// folder removed as it returns).
+///
+/// `observer`, if any, goes into the job: the style tells it of each request and each outcome
+/// (the `--live` view); the plain race passes `None`.
 pub fn run_once(
     site: &mut Site,
     style: Style,
     concurrency: usize,
     codes: &[String],
     interrupt: &Interrupt,
+    observer: Option<Observer>,
 ) -> anyhow::Result<Run> {
     if interrupt.is_set() {
         return Err(Interrupted.into());
@@ -68,6 +73,7 @@ pub fn run_once(
         progress: Shown::Nothing,
         concur_req: concurrency,
         interrupt: interrupt.clone(),
+        observer,
     };
     if let Some(server) = site.server.as_mut() {
         server.mark()?;

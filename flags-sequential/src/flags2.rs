@@ -6,6 +6,7 @@
 
 use flags_common::download::FLAGS2_REQUEST_TIMEOUT;
 use flags_common::flags2::Flags2Job;
+use flags_common::observe::Event;
 use flags_common::progress::Progress;
 use flags_common::status::Counter;
 
@@ -25,8 +26,10 @@ pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
         if run.interrupt.is_set() {
             break;
         }
+        run.observe(Event::Started { code: cc });
         let result = download_one(&agent, &run.job, cc);
-        progress.record(cc, &result);
+        let status = progress.record(cc, &result);
+        run.observe(Event::Finished { code: cc, status });
     }
     Ok(progress.finish())
 }

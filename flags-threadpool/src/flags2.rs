@@ -12,8 +12,9 @@ use flags_common::download::{DownloadError, FLAGS2_REQUEST_TIMEOUT};
 use flags_common::flags2::Flags2Job;
 use flags_common::harness::Job;
 use flags_common::interrupt::Interrupt;
+use flags_common::observe::{Event, Observer};
 use flags_common::progress::Progress;
-use flags_common::status::Counter;
+use flags_common::status::{Counter, DownloadStatus};
 use flags_sequential::http_agent;
 
 thread_local! {
@@ -45,9 +46,12 @@ pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
     let mut to_do_map: HashMap<Future<Attempt>, &str> = HashMap::new();
     for cc in &run.job.codes {
         let (job, interrupt) = (Arc::clone(&job), run.interrupt.clone());
+        let observer = run.observer.clone();
         let code = cc.clone();
         let future = executor.submit(move || {
-            AGENT.with(|agent| download_unless_interrupted(agent, &job, &code, &interrupt))
+            AGENT.with(|agent| {
+                download_unless_interrupted(agent, &job, &code, &interrupt, observer.as_ref())
+            })
         })?;
         to_do_map.insert(future, cc);
     }
@@ -65,12 +69,17 @@ pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
         let cc = to_do_map[future];
         match future.result(None) {
             Ok(Some(result)) => {
-                progress.record(cc, result);
+                let status = progress.record(cc, result);
+                run.observe(Event::Finished { code: cc, status });
             }
             // Never started: Ctrl-C came first.
             Ok(None) | Err(FutureError::Cancelled) => {}
             // The task panicked or the pool broke: still an outcome for this code.
-            Err(err) => progress.record_error(cc, &err),
+            Err(err) => {
+                progress.record_error(cc, &err);
+                let status = DownloadStatus::Error;
+                run.observe(Event::Finished { code: cc, status });
+            }
         }
         if run.interrupt.is_set() && !cancelled_the_rest {
             // Python's `cancel()` on every future: the queued ones are dropped unrun, the running
@@ -89,14 +98,20 @@ pub fn download_many(run: &Flags2Job) -> anyhow::Result<Counter> {
 /// One task: skip if Ctrl-C came while it sat in the queue, else download as the sequential
 /// version does. Checking here closes the gap between Ctrl-C and the main thread's next chance to
 /// cancel the queue (it may be blocked in `as_completed` for a whole request time).
+///
+/// The observer, if any, hears of the start here, on the worker that sends the request.
 fn download_unless_interrupted(
     agent: &ureq::Agent,
     job: &Job,
     cc: &str,
     interrupt: &Interrupt,
+    observer: Option<&Observer>,
 ) -> Attempt {
     if interrupt.is_set() {
         return None;
+    }
+    if let Some(observer) = observer {
+        observer.notify(Event::Started { code: cc });
     }
     Some(flags_sequential::download_one(agent, job, cc))
 }
