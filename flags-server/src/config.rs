@@ -111,7 +111,7 @@ impl ServerConfig {
     /// if set, or else half of the open-files limit left after 64 descriptors for the rest of
     /// the process, at least 16 and at most 10,000.
     ///
-    /// Half, because a connection in `--directory` mode holds two descriptors while it sends a
+    /// Half, because a connection in `--directory` mode holds two descriptors while it reads a
     /// file: its socket and the file. The cap keeps the server below the limit, where accepting
     /// a connection or opening a file would fail with "too many open files". The limit is read
     /// when this is called: a program that raises it (as the `flags-server` program and the

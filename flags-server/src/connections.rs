@@ -13,10 +13,13 @@
 //!   descriptor; at the open-files limit `accept` fails, and in `--directory` mode so does
 //!   opening a file, for everyone. The loop takes a permit from a semaphore before accepting,
 //!   so at the cap new clients wait in the kernel's queue until a connection closes.
-//! - **TCP_NODELAY on every connection**, turning off Nagle's algorithm. ServeDir sends a file's
-//!   head and body in two writes; with Nagle on, the kernel holds the second until the client
+//! - **TCP_NODELAY on every connection**, turning off Nagle's algorithm. tower-http's `ServeDir`,
+//!   which served `--directory` mode before our own handler (`files`), sent a file's head and
+//!   body in two writes; with Nagle on, the kernel holds the second until the client
 //!   acknowledges the first, and clients delay acknowledgements by up to 40 ms: every file
 //!   request on a kept-alive connection took 40 ms more. (`benches/directory.rs` measures it.)
+//!   Our handler answers with the whole file as one body, which hyper can write with the head,
+//!   but the setting stays: any answer written in two pieces would meet the same stall.
 //!
 //! # Stopping
 //! When `stop` is cancelled the loop stops accepting and closes the listener, and each connection

@@ -31,8 +31,9 @@
 //! - `delay`: [`Delay`], parsed from `--delay SECS` or `--delay MIN:MAX`.
 //! - `profile`: the seeded dice choosing each request's delay and whether it gets a 418, and the
 //!   middleware that applies them (why outcomes follow the path, not the arrival order).
-//! - `routes`: the built-in `/flags/{cc}/...` routes, and `--directory` mode with `ServeDir`.
-//! - `regular_files`: `--directory` serves regular files only, never a FIFO or a device.
+//! - `routes`: the built-in `/flags/{cc}/...` routes, and which folder `--directory` serves.
+//! - `files`: `--directory` mode's file handler: one trip to the blocking threads per request,
+//!   and regular files only, never a FIFO or a device (`unix.rs`, `windows.rs` beside it).
 //! - `paths`: refusing paths that try to leave the served tree.
 //! - `log`: one line per request on stderr.
 //! - `running`: [`serve`] inside a runtime, [`FlagServer`] on its own thread.
@@ -66,11 +67,11 @@ pub mod countries;
 mod config;
 mod connections;
 mod delay;
+mod files;
 mod listen;
 mod log;
 mod paths;
 mod profile;
-mod regular_files;
 mod routes;
 mod running;
 

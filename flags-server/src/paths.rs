@@ -3,13 +3,13 @@
 //! `http.server` for this; here it is spelled out.
 //!
 //! # Two locks on one door
-//! The built-in routes never touch the file system, and `--directory` mode uses tower-http's
-//! `ServeDir`, which already rejects `..` after decoding. This guard is a second, independent
-//! check in front of both, so a bug or a change in either cannot expose files, and every refused
-//! attempt gets a clear `400 Bad Request` and a log line. Production servers do the same: a
-//! normalising proxy in front, and a file server that checks again.
+//! The built-in routes never touch the file system, and `--directory` mode's file handler
+//! (`files`) joins only plain names to its folder, refusing `..` after decoding. This guard is a
+//! second, independent check in front of both, so a bug or a change in either cannot expose
+//! files, and every refused attempt gets a clear `400 Bad Request` and a log line. Production
+//! servers do the same: a normalising proxy in front, and a file server that checks again.
 //!
-//! The check works on the *decoded* path, decoded exactly once, as `ServeDir` decodes it: checking
+//! The check works on the *decoded* path, decoded exactly once, as `files` decodes it: checking
 //! the raw text would miss `%2e%2e`. The decoding itself is the `percent-encoding` crate's (the
 //! one `url` uses); the rules about what a decoded path may hold are the lesson here. A `%` left
 //! after decoding is either an escape that is not one (`%zz`, a lone `%`) or a path encoded twice

@@ -10,27 +10,26 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract;
 use axum::http::{StatusCode, header};
-use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tower_http::services::ServeDir;
 
 use crate::codes::POP20_CC;
-use crate::{art, countries, regular_files};
+use crate::files::{self, Tree};
+use crate::{art, countries};
 
 /// The built-in flags: two files for each of the 194 countries, 404 for everything else.
 pub(crate) fn builtin_flags() -> Router {
     draw_popular_flags_ahead();
     Router::new()
         .route("/flags/{cc}/{file}", get(flag_file))
-        .fallback(not_found)
+        .fallback(|| async { not_found() })
 }
 
 async fn flag_file(extract::Path((cc, file)): extract::Path<(String, String)>) -> Response {
     // The site is case-sensitive and lower case: /flags/CN/CN.gif is a 404 there, and here.
     let is_lower_case_code = cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_lowercase());
     let Some(country) = countries::country(&cc).filter(|_| is_lower_case_code) else {
-        return not_found().await;
+        return not_found();
     };
     if file == format!("{cc}.gif") {
         match art::flag_gif(&cc) {
@@ -53,7 +52,7 @@ async fn flag_file(extract::Path((cc, file)): extract::Path<(String, String)>) -
         )
             .into_response()
     } else {
-        not_found().await
+        not_found()
     }
 }
 
@@ -81,44 +80,33 @@ fn draw_popular_flags_ahead() {
     });
 }
 
-pub(crate) async fn not_found() -> Response {
+/// The server's `404 Not Found`, with a one-line body.
+pub(crate) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "404 Not Found\n").into_response()
 }
 
-/// A flags tree on disk, served by tower-http's `ServeDir` (which streams files, guesses content
-/// types from extensions, and answers 404 for missing files).
+/// A flags tree on disk, served by our file handler (see `files`: one trip to the blocking
+/// threads per request, regular files only, content types from extensions, 404 for the rest).
 ///
 /// `dir` is a document root, like the folder `slow_server.py` runs in: `/flags/cn/cn.gif` is
 /// `dir/flags/cn/cn.gif`. For convenience, a `dir` that has no `flags/` folder but does hold
-/// country folders (`cn/`, `br/`, ...) is taken to be the `flags` folder itself.
+/// country folders (`cn/`, `br/`, ...) is taken to be the `flags` folder itself, served at
+/// `/flags`; every other path is then a 404.
 ///
 /// Request paths cannot leave `dir` (`..`, encoded or not, is refused), but what is *in* `dir`
 /// is served as it is: hidden files, and symbolic links wherever they point, as
 /// `slow_server.py`'s `http.server` does. Point `--directory` at a folder you are happy to
-/// publish in full. Only regular files are served: a FIFO, socket or device is a 404 (see
-/// `regular_files`).
+/// publish in full. Only regular files are served: a FIFO, socket or device is a 404.
 pub(crate) fn directory_tree(dir: &Path) -> Router {
-    match flags_folder_in(dir) {
-        // ServeDir answers every path itself, 404 included.
-        FlagsFolder::Inside => files_in(dir),
-        // The router strips `/flags` before ServeDir sees the path; other paths get our 404.
-        FlagsFolder::Itself => Router::new()
-            .nest_service("/flags", files_in(dir))
-            .fallback(not_found),
-    }
-}
-
-/// ServeDir on `dir`, behind the check that refuses special files. The check is layered on
-/// ServeDir itself, so it sees the request path exactly as ServeDir does (with `/flags`
-/// already stripped when `dir` is the flags folder).
-fn files_in(dir: &Path) -> Router {
-    let root: Arc<Path> = Arc::from(dir);
+    let url_prefix = match flags_folder_in(dir) {
+        FlagsFolder::Inside => "",
+        FlagsFolder::Itself => "/flags",
+    };
+    // The handler sees the whole request path, so a redirect it sends names the path the
+    // client asked for (`/flags/br` to `/flags/br/`), prefix included.
     Router::new()
-        .fallback_service(ServeDir::new(dir))
-        .layer(from_fn_with_state(
-            root,
-            regular_files::refuse_special_files,
-        ))
+        .fallback(files::serve_file)
+        .with_state(Arc::new(Tree::new(dir, url_prefix)))
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! A `--directory` tree is served as regular files only. A FIFO (named pipe) in the tree, or a
 //! socket or a device, is answered 404 without being opened: opening a FIFO for reading blocks
 //! until a writer opens it, so each such request used to hold a thread and a connection for good
-//! (600 of them stopped the server), and a Ctrl-C could not end the process.
+//! (600 of them stopped the server), and a Ctrl-C could not end the process. (A file swapped for
+//! a FIFO after that check is opened without waiting and refused by its handle; the unit tests
+//! in `src/files/tests.rs` stage that race, which a test through the server could only hope for.)
 //!
 //! Unix only (see `main.rs`): the tests make FIFOs with `mkfifo`, and Windows keeps its named
 //! pipes outside the file tree.
@@ -72,7 +74,7 @@ fn a_fifo_in_the_tree_is_not_found_and_the_rest_is_still_served() {
     let flags = root.path().join("flags");
     let _fifos = [
         Fifo::make(flags.join("br/pipe.gif")),
-        // A directory's index page, which ServeDir opens for `/flags/xx/`.
+        // A directory's index page, which the server would send for `/flags/xx/`.
         Fifo::make(flags.join("xx/index.html")),
     ];
     // A symbolic link is followed, as ever: to a FIFO, it is a FIFO.

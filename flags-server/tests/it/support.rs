@@ -6,7 +6,6 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
 
 /// A parsed response.
 #[derive(Debug)]
@@ -46,8 +45,10 @@ pub fn send_raw(addr: SocketAddr, request: &[u8]) -> Reply {
 }
 
 /// Like [`send_raw`], but waits at most `patience` for each read: for requests a broken server
-/// would never answer, so that the test fails instead of hanging.
-pub fn send_raw_within(addr: SocketAddr, request: &[u8], patience: Duration) -> Reply {
+/// would never answer, so that the test fails instead of hanging. (Unix only: its one user, the
+/// FIFO test, needs a FIFO.)
+#[cfg(unix)]
+pub fn send_raw_within(addr: SocketAddr, request: &[u8], patience: std::time::Duration) -> Reply {
     let mut stream = TcpStream::connect(addr).expect("connect to the test server");
     stream
         .set_read_timeout(Some(patience))
