@@ -83,7 +83,7 @@ done
 if (( ${#wanted[@]} == 0 || ! only_examples )); then
     echo "build the workspace's programs"
     cargo build --quiet --manifest-path "$ROOT/Cargo.toml" --workspace --bins --example demo_executor_map
-    if want race || want race-sweep; then
+    if want race || want race-sweep || want race-scale; then
         cargo build --quiet --release --manifest-path "$ROOT/Cargo.toml" -p flags-race
     fi
 fi
@@ -112,6 +112,8 @@ capture flags3-async              flags-async      bin flags3-async      -s ERRO
 # timeline of the last round; then the sweep over -m. Release builds, as the race page says.
 RELEASE=1 capture race            flags-race       bin race --rounds 3 --timeline
 RELEASE=1 capture race-sweep      flags-race       bin race --sweep --rounds 1
+# The scale sweep: threads against async from 10 to 10,000 downloads in flight.
+RELEASE=1 capture race-scale      flags-race       bin race --scale
 
 # The book's own small programs in docs/examples (a separate workspace, like the exercises).
 for example in two_futures no_gil threads_vs_processes; do

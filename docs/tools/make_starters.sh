@@ -4,7 +4,12 @@
 # Each line names the functions whose bodies the student writes, and the TODO text they see.
 set -eu
 cd "$(dirname "$0")/.."
-make() { path=$1; shift; python3 tools/make_starter.py "solutions/$path" "exercises/$path" "$@"; }
+starters=""
+make() {
+    path=$1; shift
+    python3 tools/make_starter.py "solutions/$path" "exercises/$path" "$@"
+    starters="$starters exercises/$path"
+}
 
 make 01_threads/ex01_map.rs download_many='This is the sequential loop of flags-sequential:
     let agent = http_agent(REQUEST_TIMEOUT);
@@ -40,7 +45,7 @@ instead, and `.await` the futures you get back (all together, with `join_all`).'
 
 make 05_cpu/ex07_primes_threads.rs \
     is_prime='Trial division: try the divisors up to the square root of `n`.' \
-    check_on_pool='Use `executor.map` so the numbers are checked on the pool, in input order.'
+    check_on_pool='Use `executor.map` so that `check` runs for every number on the pool, in input order.'
 
 make 06_inside/ex08_first_exception.rs \
     failed='A failed future is finished and holds an exception; look without waiting.' \
@@ -63,7 +68,11 @@ still queued, and join the worker when `wait` is true.'
 
 make 07_flags3/ex11_hostile_server.rs \
     country_name='GET the metadata URL and check the status. Read the body chunk by chunk, refusing
-more than `limit` bytes. Parse it with `serde_json` and return the "country" string.' \
+more than `limit` bytes. Parse it with `serde_json`, take the "country" string, and refuse it
+if `flags_async::flags3::country_file_name` does.' \
     download_with_name='First the name with `country_name`, then the image with `flags_async::get_flag`.'
+
+# Builds the starters and silences the warnings their `todo!()`s cause (see make_starter.py).
+python3 tools/make_starter.py --quiet $starters
 
 echo "starters regenerated"

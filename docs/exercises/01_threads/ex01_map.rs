@@ -7,6 +7,10 @@
 //! Test it: `cargo test --bin ex01_map` (in `docs/`). Run it: `cargo run --bin ex01_map`.
 //! Hints: the `ex01_map` entry in `docs/info.toml`, or the exercise's page in the book.
 
+// Only in the starter: keeps the compiler quiet about what the `todo!()`s leave unused, so
+// that the test results are the first thing you see. Delete it once your code compiles.
+#![allow(unused_imports, unused_variables)]
+
 use std::sync::Arc;
 
 use executor_core::{Executor, ThreadPoolExecutor};
@@ -53,48 +57,89 @@ fn main() -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use flags_server::{FlagServer, ServerConfig};
+    use flags_testkit::watch::WatchedServer;
+    use std::time::Duration;
 
-    fn job_for(server: &FlagServer, folder: &tempfile::TempDir) -> Job {
+    /// The pool of every test: four workers.
+    const WORKERS: usize = 4;
+
+    fn job_for(base_url: String, folder: &tempfile::TempDir) -> Job {
         Job {
             dest_dir: folder.path().to_path_buf(),
-            ..Job::pop20(server.base_url())
+            ..Job::pop20(base_url)
         }
+    }
+
+    /// Eight flags, so the slow tests below take two rounds of the pool, not five.
+    fn eight_codes() -> Vec<String> {
+        ["BD", "BR", "CN", "EG", "ET", "ID", "IN", "JP"]
+            .map(String::from)
+            .to_vec()
     }
 
     #[test]
     fn saves_all_twenty_flags() {
         let server = FlagServer::start(ServerConfig::default()).unwrap();
         let folder = tempfile::tempdir().unwrap();
-        let executor = ThreadPoolExecutor::new(4).unwrap();
-        let codes = download_many(&executor, &job_for(&server, &folder)).unwrap();
-        assert_eq!(codes.len(), 20);
+        let executor = ThreadPoolExecutor::new(WORKERS).unwrap();
+        let codes = download_many(&executor, &job_for(server.base_url(), &folder)).unwrap();
+        assert_eq!(codes.len(), 20, "one code per flag saved: {codes:?}");
         let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-        flags_testkit::verify::verify_downloads(folder.path(), &codes).unwrap();
+        if let Err(problem) = flags_testkit::verify::verify_downloads(folder.path(), &codes) {
+            panic!("the download folder is not right: {problem}");
+        }
     }
 
     #[test]
-    fn results_come_back_in_input_order() {
-        let server = FlagServer::start(ServerConfig::default()).unwrap();
+    fn downloads_overlap_on_the_server() {
+        // Every answer takes 0.2 s, so the server sees how many downloads wait at once. A loop
+        // (or a `submit` followed by a wait for its result, code after code) never has two
+        // there: its peak is 1. Four workers each send their next request as soon as the last
+        // one is answered, so a right answer peaks at 4. The test asks for 3, not 4: room for
+        // one worker that a loaded machine starts late, and still far from what a loop shows.
+        let server = WatchedServer::start(Duration::from_millis(200)).unwrap();
         let folder = tempfile::tempdir().unwrap();
-        let executor = ThreadPoolExecutor::new(4).unwrap();
-        let job = job_for(&server, &folder);
-        let codes = download_many(&executor, &job).unwrap();
+        let executor = ThreadPoolExecutor::new(WORKERS).unwrap();
+        let job = Job {
+            codes: eight_codes(),
+            ..job_for(server.base_url(), &folder)
+        };
+        download_many(&executor, &job).unwrap();
+        let peak = server.peak_in_flight();
+        assert!(
+            peak >= 3,
+            "the flag server never had more than {peak} download(s) in progress at once, with \
+             {WORKERS} workers: the flags were downloaded one after another. Hand every code to \
+             `executor.map` at once instead of downloading (or waiting for) one at a time"
+        );
         assert_eq!(
-            codes,
-            job.sorted_codes(),
-            "map yields results in input order"
+            server.arrivals().len(),
+            8,
+            "one request per flag: {:?}",
+            server.arrivals()
         );
     }
 
     #[test]
-    fn downloads_run_on_the_pool() {
-        let server = FlagServer::start(ServerConfig::default()).unwrap();
+    fn results_come_back_in_input_order() {
+        // The first code's flag takes 0.6 s, the others 0.1 s: it finishes last, so codes
+        // collected as the downloads finish (`as_completed`) come back out of order.
+        let server = WatchedServer::start_with_delays(|path| {
+            Duration::from_millis(if path.contains("/bd/") { 600 } else { 100 })
+        })
+        .unwrap();
         let folder = tempfile::tempdir().unwrap();
-        let executor = ThreadPoolExecutor::new(4).unwrap();
-        download_many(&executor, &job_for(&server, &folder)).unwrap();
-        assert!(
-            executor.num_threads() > 0,
-            "no worker thread started: the downloads did not go through the executor"
+        let executor = ThreadPoolExecutor::new(WORKERS).unwrap();
+        let job = Job {
+            codes: eight_codes(),
+            ..job_for(server.base_url(), &folder)
+        };
+        let codes = download_many(&executor, &job).unwrap();
+        assert_eq!(
+            codes,
+            job.sorted_codes(),
+            "the codes must come back in the order they went in (alphabetical), as `map` \
+             yields them; BD, the slowest download, finished last but must still come first"
         );
     }
 
@@ -102,11 +147,16 @@ mod tests {
     fn a_missing_flag_is_an_error() {
         let server = FlagServer::start(ServerConfig::default()).unwrap();
         let folder = tempfile::tempdir().unwrap();
-        let executor = ThreadPoolExecutor::new(4).unwrap();
+        let executor = ThreadPoolExecutor::new(WORKERS).unwrap();
         let job = Job {
             codes: vec!["BR".into(), "XX".into()],
-            ..job_for(&server, &folder)
+            ..job_for(server.base_url(), &folder)
         };
-        assert!(download_many(&executor, &job).is_err());
+        let outcome = download_many(&executor, &job);
+        assert!(
+            outcome.is_err(),
+            "there is no flag for XX, so download_many must fail, not return {outcome:?}: \
+             pass each download's error on with `?`"
+        );
     }
 }

@@ -9,6 +9,10 @@
 //! Test it: `cargo test --bin ex03_cancel_on_error` (in `docs/`). Run it:
 //! `cargo run --bin ex03_cancel_on_error`. Hints: `docs/info.toml` or the book's exercise page.
 
+// Only in the starter: keeps the compiler quiet about what the `todo!()`s leave unused, so
+// that the test results are the first thing you see. Delete it once your code compiles.
+#![allow(unused_imports, unused_variables)]
+
 use std::sync::Arc;
 
 use executor_core::{Executor, ThreadPoolExecutor, as_completed};
@@ -61,9 +65,15 @@ fn main() -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flags_testkit::watch::returns_within;
     use std::sync::mpsc;
     use std::sync::{Mutex, PoisonError};
     use std::time::Duration;
+
+    /// How long the test lets `download_until_error` run. A right answer returns within
+    /// microseconds of the failure; only one that waits for tasks blocked on the test's gate
+    /// (which opens once it has returned) ever reaches this limit.
+    const PATIENCE: Duration = Duration::from_secs(5);
 
     fn codes(list: &str) -> Vec<String> {
         list.split(' ').map(String::from).collect()
@@ -74,48 +84,85 @@ mod tests {
         let executor = ThreadPoolExecutor::new(3).unwrap();
         let mut saved = download_until_error(&executor, codes("BR CN IN US"), |_| Ok(())).unwrap();
         saved.sort();
-        assert_eq!(saved, codes("BR CN IN US"));
+        assert_eq!(
+            saved,
+            codes("BR CN IN US"),
+            "with no failure, every code comes back (in any order)"
+        );
     }
 
     #[test]
     fn first_error_cancels_the_queued_rest() {
-        // One worker runs the codes in order. `C` fails; the codes after it block on a gate
-        // until the test opens it, so at most one of them (the one the worker picked up next)
-        // can be running when the failure is seen: all the others must be cancelled.
-        let executor = ThreadPoolExecutor::new(1).unwrap();
+        // Two workers. C fails, but only once D is running; D and the codes after it block on
+        // a gate that the test opens once `download_until_error` has returned. So when C's
+        // failure arrives, D is running and E, F and G are queued, except that the worker C
+        // leaves may take E before the cancels come: every other one must be cancelled.
+        let executor = Arc::new(ThreadPoolExecutor::new(2).unwrap());
         let started = Arc::new(Mutex::new(Vec::new()));
         let (open_gate, gate) = mpsc::channel::<()>();
         let gate = Mutex::new(gate);
+        let (d_started, d_running) = mpsc::channel::<()>();
+        let d_running = Mutex::new(d_running);
         let log = Arc::clone(&started);
-        let outcome = download_until_error(&executor, codes("A B C D E F G"), move |cc| {
+        let fetch = move |cc: &str| {
             log.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(cc.to_owned());
-            if cc == "C" {
-                return Err("HTTP error 418".to_owned());
+            match cc {
+                "C" => {
+                    let d_running = d_running.lock().unwrap_or_else(PoisonError::into_inner);
+                    let _ = d_running.recv_timeout(PATIENCE);
+                    return Err("HTTP error 418".to_owned());
+                }
+                "D" => {
+                    let _ = d_started.send(());
+                }
+                _ => {}
             }
-            if cc > "C" {
+            if cc >= "D" {
                 let gate = gate.lock().unwrap_or_else(PoisonError::into_inner);
-                let _ = gate.recv_timeout(Duration::from_secs(10));
+                let _ = gate.recv_timeout(2 * PATIENCE);
             }
             Ok(())
-        });
-        drop(open_gate);
-        drop(executor); // waits for the task that was running, if any
-        let started = started.lock().unwrap().clone();
-        assert!(started.starts_with(&codes("A B C")), "started: {started:?}");
-        assert!(
-            started.len() <= 4,
-            "tasks ran after the failure: {started:?}"
+        };
+        let pool = Arc::clone(&executor);
+        // Twice C's own patience: an answer that runs the downloads one at a time gets C's
+        // failure (after C has waited for D in vain) and the assertions below say what is wrong.
+        let outcome = returns_within(2 * PATIENCE, move || {
+            download_until_error(&pool, codes("A B C D E F G"), fetch)
+        })
+        .expect(
+            "download_until_error did not return after C failed: it must return at the first \
+             failure, without waiting for the other downloads (the running one included)",
         );
-        let running_at_failure = started.len() - 3;
+        drop(open_gate);
+        drop(executor); // waits for the tasks that were running
+        let started = started.lock().unwrap().clone();
+        let mut first_four = started.clone();
+        first_four.sort();
+        first_four.truncate(4);
+        assert_eq!(
+            first_four,
+            codes("A B C D"),
+            "A, B, C and D must all start, D while C is running (started: {started:?}): submit \
+             every code before waiting for any result, so the two workers run side by side"
+        );
+        assert!(
+            started.len() <= 5,
+            "downloads started after C had failed: {started:?}. At the first failure, cancel \
+             every future still queued (`future.cancel()`), so that only those already running \
+             can go on"
+        );
+        let cancelled = 3 - (started.len() - 4);
         assert_eq!(
             outcome,
             Err(Stopped {
                 cc: "C".into(),
                 error: "HTTP error 418".into(),
-                cancelled: 4 - running_at_failure,
-            })
+                cancelled,
+            }),
+            "C failed with its error, and {cancelled} of E, F and G were still queued: they \
+             must be cancelled and counted (count the `cancel()` calls that return true)"
         );
     }
 }

@@ -10,6 +10,10 @@
 //! Test it: `cargo test --bin ex06_executor_bridge` (in `docs/`). Run it:
 //! `cargo run --bin ex06_executor_bridge`. Hints: `docs/info.toml` or the book's exercise page.
 
+// Only in the starter: keeps the compiler quiet about what the `todo!()`s leave unused, so
+// that the test results are the first thing you see. Delete it once your code compiles.
+#![allow(unused_imports, unused_variables)]
+
 use std::future::IntoFuture;
 use std::sync::Arc;
 
@@ -66,8 +70,20 @@ async fn main() -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flags_testkit::watch::WatchedServer;
     use std::sync::{Condvar, Mutex, PoisonError};
     use std::time::Duration;
+
+    /// Runs an async test on a current-thread runtime, as `#[tokio::test]` does, from a plain
+    /// `#[test]` (the form `rustlings` recognises). One thread for every task: a blocking call
+    /// on it stops them all, which is what these tests look for.
+    fn run<F: std::future::Future>(test: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(test)
+    }
 
     /// A gate the async side opens and the blocking tasks wait for (at most 5 s, so a wrong
     /// solution fails instead of hanging).
@@ -97,47 +113,104 @@ mod tests {
         vec!["BR".into(), "CN".into(), "IN".into()]
     }
 
-    // `#[tokio::test]` runs on a current-thread runtime: one thread for every task.
-    #[tokio::test]
-    async fn blocking_calls_leave_the_runtime_free() {
+    #[test]
+    fn blocking_calls_leave_the_runtime_free() {
+        // Every fetch waits for a gate that only a task on the runtime opens: if the runtime's
+        // one thread is blocked (by `fetch` itself or by a blocking wait for its result), the
+        // gate never opens and each fetch gives up after 5 s.
         let gate = Arc::new(Gate::default());
-        let opener = tokio::spawn({
-            let gate = Arc::clone(&gate);
-            async move { gate.open() }
-        });
         let pool = ThreadPoolExecutor::new(3).unwrap();
         let waiting_gate = Arc::clone(&gate);
-        let results = fetch_on_pool(&pool, codes(), move |cc| {
-            if waiting_gate.wait() {
-                Ok(cc.as_bytes().to_vec())
-            } else {
-                Err("the gate never opened: the runtime thread was blocked".into())
-            }
-        })
-        .await;
-        opener.await.unwrap();
+        let results = run(async {
+            let opener = tokio::spawn({
+                let gate = Arc::clone(&gate);
+                async move { gate.open() }
+            });
+            let results = fetch_on_pool(&pool, codes(), move |cc| {
+                if waiting_gate.wait() {
+                    Ok(cc.as_bytes().to_vec())
+                } else {
+                    Err("the gate never opened".into())
+                }
+            })
+            .await;
+            opener.await.unwrap();
+            results
+        });
         assert_eq!(
             results,
-            [Ok(b"BR".to_vec()), Ok(b"CN".to_vec()), Ok(b"IN".to_vec())]
+            [Ok(b"BR".to_vec()), Ok(b"CN".to_vec()), Ok(b"IN".to_vec())],
+            "the runtime thread was blocked while `fetch` ran: submit each call to the pool \
+             and `.await` its future; calling `fetch` here, or `result()` on a future, blocks"
         );
-        assert!(pool.num_threads() > 0, "fetch did not run on the pool");
+        assert!(
+            pool.num_threads() > 0,
+            "fetch did not run on the pool it was given"
+        );
     }
 
-    #[tokio::test]
-    async fn a_panicking_fetch_becomes_an_error() {
-        let pool = ThreadPoolExecutor::new(2).unwrap();
-        let results = fetch_on_pool(&pool, codes(), |cc| {
-            if cc == "CN" {
-                panic!("no flag for {cc}");
-            }
-            Ok(Vec::new())
-        })
-        .await;
-        assert_eq!(results[0], Ok(Vec::new()));
-        assert_eq!(
-            results[1],
-            Err("the task failed: the task panicked: no flag for CN".to_string())
+    #[test]
+    fn the_downloads_overlap_on_the_flag_server() {
+        // Real blocking downloads (ureq) from a server that takes 0.2 s per answer. Awaiting
+        // each future before submitting the next call runs them one at a time: the server never
+        // sees two at once. Submitted together, four workers keep four there; the test asks for
+        // 3, to leave room for one worker that a loaded machine starts late.
+        let server = WatchedServer::start(Duration::from_millis(200)).unwrap();
+        let (agent, base_url) = (
+            flags_sequential::http_agent(Duration::from_secs(10)),
+            server.base_url(),
         );
-        assert_eq!(results[2], Ok(Vec::new()));
+        let pool = ThreadPoolExecutor::new(4).unwrap();
+        let codes: Vec<String> = flags_common::codes::POP20_CC[..8]
+            .iter()
+            .map(|cc| cc.to_string())
+            .collect();
+        let results = run(fetch_on_pool(&pool, codes, move |cc| {
+            flags_sequential::get_flag(&agent, &base_url, cc).map_err(|e| e.to_string())
+        }));
+        for (index, result) in results.iter().enumerate() {
+            assert!(
+                result
+                    .as_ref()
+                    .is_ok_and(|image| image.starts_with(b"GIF8")),
+                "download {index} did not return a flag: {result:?}"
+            );
+        }
+        let peak = server.peak_in_flight();
+        assert!(
+            peak >= 3,
+            "the flag server never had more than {peak} download(s) in progress at once, with \
+             4 workers: submit every call first, then await the futures together (`join_all`), \
+             not one `submit` and one `.await` after another"
+        );
+    }
+
+    #[test]
+    fn a_panicking_fetch_becomes_an_error() {
+        let pool = ThreadPoolExecutor::new(2).unwrap();
+        let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(fetch_on_pool(&pool, codes(), |cc| {
+                if cc == "CN" {
+                    panic!("no flag for {cc}");
+                }
+                Ok(Vec::new())
+            }))
+        }))
+        .unwrap_or_else(|_| {
+            panic!(
+                "fetch_on_pool itself panicked, with the panic of `fetch` for CN (above): run \
+                 `fetch` on the pool, whose future keeps a task's panic as an error"
+            )
+        });
+        assert_eq!(
+            results,
+            [
+                Ok(Vec::new()),
+                Err("the task failed: the task panicked: no flag for CN".to_string()),
+                Ok(Vec::new())
+            ],
+            "one result per code, in order; the task that panicked becomes `Err` with the \
+             future's error as text (`error.to_string()`)"
+        );
     }
 }

@@ -9,6 +9,10 @@
 //! Test it: `cargo test --bin ex09_condvar_future` (in `docs/`). Run it:
 //! `cargo run --bin ex09_condvar_future`. Hints: `docs/info.toml` or the book's exercise page.
 
+// Only in the starter: keeps the compiler quiet about what the `todo!()`s leave unused, so
+// that the test results are the first thing you see. Delete it once your code compiles.
+#![allow(dead_code, unused_variables)]
+
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -77,6 +81,7 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flags_testkit::watch::returns_within;
     use std::sync::mpsc::{self, RecvTimeoutError};
     use std::sync::{Arc, Barrier};
     use std::thread;
@@ -101,15 +106,36 @@ mod tests {
         future.ready.notify_all();
     }
 
+    /// How long a test waits for a `result` call that should return at once (the value is
+    /// there, or the timeout is 20 ms) before it calls it a hang.
+    const PATIENCE: Duration = Duration::from_secs(5);
+
+    /// Calls `future.result(timeout)` on a thread of its own, so that a call which never
+    /// returns fails the test with `hang` instead of stopping it forever.
+    fn result_or_fail<T: Clone + Send + 'static>(
+        future: &Arc<MiniFuture<T>>,
+        timeout: Option<Duration>,
+        hang: &str,
+    ) -> Option<T> {
+        let future = Arc::clone(future);
+        returns_within(PATIENCE, move || future.result(timeout))
+            .unwrap_or_else(|| panic!("result({timeout:?}) never returned: {hang}"))
+    }
+
+    /// What went wrong if `result` does not return although the value is set.
+    const SET_BEFORE: &str = "the value was set before the call. Look at the slot before \
+        waiting: `set_result` notified before anybody waited, and a condition variable does not \
+        remember a notification (wait in a loop while the slot is empty, or use `wait_while`)";
+
     #[test]
     fn set_then_read() {
-        let future = MiniFuture::new();
-        assert!(!future.done());
+        let future = Arc::new(MiniFuture::new());
+        assert!(!future.done(), "done() before any value");
         future.set_result(42).unwrap();
-        assert!(future.done());
-        assert_eq!(future.result(None), Some(42));
+        assert!(future.done(), "done() once the value is set");
+        assert_eq!(result_or_fail(&future, None, SET_BEFORE), Some(42));
         assert_eq!(
-            future.result(None),
+            result_or_fail(&future, None, SET_BEFORE),
             Some(42),
             "reading twice gives the value twice"
         );
@@ -117,17 +143,34 @@ mod tests {
 
     #[test]
     fn a_pending_future_times_out_with_none() {
-        let future = MiniFuture::<u8>::new();
-        assert_eq!(future.result(Some(Duration::from_millis(20))), None);
-        assert!(!future.done());
+        let future = Arc::new(MiniFuture::<u8>::new());
+        let outcome = result_or_fail(
+            &future,
+            Some(Duration::from_millis(20)),
+            "with no value, it must give up after the timeout (20 ms here): wait with \
+             `wait_timeout` or `wait_timeout_while`, not `wait`",
+        );
+        assert_eq!(
+            outcome, None,
+            "no value was set, so the timeout ends the wait"
+        );
+        assert!(!future.done(), "still no value");
     }
 
     #[test]
     fn a_second_value_is_refused() {
-        let future = MiniFuture::new();
+        let future = Arc::new(MiniFuture::new());
         future.set_result("first").unwrap();
-        assert_eq!(future.set_result("second"), Err(AlreadySet));
-        assert_eq!(future.result(None), Some("first"));
+        assert_eq!(
+            future.set_result("second"),
+            Err(AlreadySet),
+            "a future is set once: the second value must be refused"
+        );
+        assert_eq!(
+            result_or_fail(&future, None, SET_BEFORE),
+            Some("first"),
+            "the first value stays"
+        );
     }
 
     #[test]
@@ -143,7 +186,11 @@ mod tests {
         });
         barrier.wait();
         future.set_result(String::from("BR")).unwrap();
-        assert_eq!(waiter.join().unwrap().as_deref(), Some("BR"));
+        assert_eq!(
+            waiter.join().unwrap().as_deref(),
+            Some("BR"),
+            "the thread waiting in result() must get the value another thread set"
+        );
     }
 
     #[test]
@@ -180,8 +227,8 @@ mod tests {
         assert_eq!(
             overslept, 0,
             "{overslept} of the 4 waiting threads slept through set_result and found the value \
-             only when their own timeout ran out: set_result must wake every waiter \
-             (notify_all; notify_one wakes just one)"
+             only when their own timeout ran out: set_result must wake every waiter, once the \
+             value is in the slot (`notify_all` after storing it; `notify_one` wakes just one)"
         );
     }
 

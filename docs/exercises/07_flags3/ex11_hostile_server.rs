@@ -5,11 +5,17 @@
 //! `"country"` field. The server in the tests is hostile: it answers 404s, sends HTML where JSON
 //! belongs, leaves fields out, streams a body that never ends, or never answers at all. Turn
 //! each of these into the right `MetaError` without panicking, without reading more than `limit`
-//! bytes, and without hanging (the client given to you already has a timeout).
+//! bytes, and without hanging (the client given to you already has a timeout). flags3 saves each
+//! flag under its country's name, so a name that cannot be a file name (`../../etc/passwd`) is
+//! refused too: check it with `flags_async::flags3::country_file_name`.
 //! Then `download_with_name` chains the two requests: the name first, then the flag.
 //!
 //! Test it: `cargo test --bin ex11_hostile_server` (in `docs/`). Run it:
 //! `cargo run --bin ex11_hostile_server`. Hints: `docs/info.toml` or the book's exercise page.
+
+// Only in the starter: keeps the compiler quiet about what the `todo!()`s leave unused, so
+// that the test results are the first thing you see. Delete it once your code compiles.
+#![allow(dead_code, unused_variables)]
 
 /// Why the metadata of one country could not be read.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -22,6 +28,8 @@ enum MetaError {
     TooLarge(usize),
     #[error("the answer is not the JSON we expect: {0}")]
     BadJson(String),
+    #[error("the country name cannot be a file name: {0}")]
+    BadName(String),
     #[error("no usable HTTP answer: {0}")]
     Transport(String),
 }
@@ -41,19 +49,20 @@ impl From<reqwest::Error> for MetaError {
 // ANCHOR: task
 /// Fetches `metadata.json` for `cc` and returns the country's name.
 async fn country_name(
-    client: &reqwest::Client,
+    client: &flags_async::HttpClient,
     base_url: &str,
     cc: &str,
     limit: usize,
 ) -> Result<String, MetaError> {
     // TODO: GET the metadata URL and check the status. Read the body chunk by chunk, refusing
-    // more than `limit` bytes. Parse it with `serde_json` and return the "country" string.
+    // more than `limit` bytes. Parse it with `serde_json`, take the "country" string, and refuse it
+    // if `flags_async::flags3::country_file_name` does.
     todo!()
 }
 
 /// The flags3 chain: the country's name, then its flag.
 async fn download_with_name(
-    client: &reqwest::Client,
+    client: &flags_async::HttpClient,
     base_url: &str,
     cc: &str,
 ) -> anyhow::Result<(String, Vec<u8>)> {
@@ -65,7 +74,7 @@ async fn download_with_name(
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let server = flags_server::FlagServer::start(Default::default())?;
-    let client = flags_async::http_client()?;
+    let client = flags_async::http_client(flags_common::download::REQUEST_TIMEOUT)?;
     for cc in ["BR", "CN", "XX"] {
         match download_with_name(&client, &server.base_url(), cc).await {
             Ok((name, image)) => println!("{cc}: {name}, {} bytes", image.len()),
@@ -78,11 +87,40 @@ async fn main() -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
     use std::time::Duration;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::{TcpListener, TcpStream};
 
     const LIMIT: usize = 64 * 1024;
+
+    /// How long a test may run. The client below gives up on a silent server after 2 s; only
+    /// an answer that waits without a limit reaches this one.
+    const PATIENCE: Duration = Duration::from_secs(10);
+
+    /// Runs an async test on a current-thread runtime, as `#[tokio::test]` does, from a plain
+    /// `#[test]` (the form `rustlings` recognises); fails it with a message if it hangs or if
+    /// the code under test panics.
+    fn run<F: Future>(test: F) -> F::Output {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(async { tokio::time::timeout(PATIENCE, test).await })
+        }));
+        match outcome {
+            Ok(Ok(output)) => output,
+            Ok(Err(_elapsed)) => panic!(
+                "the test did not finish in {PATIENCE:?}: never wait on the server without a \
+                 limit (use the client you are given, which has a timeout, and cap what you read)"
+            ),
+            Err(_) => panic!(
+                "the code under test panicked (the message is above): whatever the server sends, \
+                 answer with a `MetaError`, never a panic (no `unwrap` on what it sent)"
+            ),
+        }
+    }
 
     /// A server that misbehaves on purpose, chosen by the country code in the path.
     async fn hostile_server() -> String {
@@ -120,6 +158,9 @@ mod tests {
             "/flags/nj/metadata.json" => reply("200 OK", "<html>surprise</html>"),
             "/flags/nf/metadata.json" => reply("200 OK", r#"{"iso_cc": "NF"}"#),
             "/flags/nn/metadata.json" => reply("200 OK", r#"{"country": 42}"#),
+            "/flags/ev/metadata.json" => reply("200 OK", r#"{"country": "../../etc/passwd"}"#),
+            // U+202E, right-to-left override: shown as "exe.gif", saved as "\u{202E}fig.exe".
+            "/flags/rl/metadata.json" => reply("200 OK", r#"{"country": "\u202efig.exe"}"#),
             "/flags/big/metadata.json" => {
                 // No Content-Length: the body goes on until the client gives up.
                 let head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
@@ -140,65 +181,103 @@ mod tests {
         let _ = stream.write_all(text.as_bytes()).await;
     }
 
-    fn client() -> reqwest::Client {
-        reqwest::Client::builder()
-            // Generous for a loaded CI machine; only the silent server ever reaches it.
-            .timeout(Duration::from_secs(2))
-            .build()
-            .unwrap()
+    fn client() -> flags_async::HttpClient {
+        // Generous for a loaded CI machine; only the silent server ever reaches it.
+        flags_async::http_client(Duration::from_secs(2)).unwrap()
     }
 
-    #[tokio::test]
-    async fn reads_the_country_name() {
-        let base = hostile_server().await;
+    #[test]
+    fn reads_the_country_name() {
+        let outcome = run(async {
+            let base = hostile_server().await;
+            country_name(&client(), &base, "BR", LIMIT).await
+        });
         assert_eq!(
-            country_name(&client(), &base, "BR", LIMIT).await,
-            Ok("Brazil".into())
+            outcome,
+            Ok("Brazil".into()),
+            "GET {{base_url}}/br/metadata.json (lower case) and return its \"country\""
         );
     }
 
-    #[tokio::test]
-    async fn a_404_is_an_http_error() {
-        let base = hostile_server().await;
+    #[test]
+    fn a_404_is_an_http_error() {
+        let outcome = run(async {
+            let base = hostile_server().await;
+            country_name(&client(), &base, "XX", LIMIT).await
+        });
         assert_eq!(
-            country_name(&client(), &base, "XX", LIMIT).await,
-            Err(MetaError::Http(404))
+            outcome,
+            Err(MetaError::Http(404)),
+            "check the status before reading the body: a 404 page is not metadata"
         );
     }
 
-    #[tokio::test]
-    async fn html_or_missing_fields_are_bad_json() {
-        let base = hostile_server().await;
+    #[test]
+    fn html_or_missing_fields_are_bad_json() {
         for cc in ["NJ", "NF", "NN"] {
-            let outcome = country_name(&client(), &base, cc, LIMIT).await;
+            let outcome = run(async {
+                let base = hostile_server().await;
+                country_name(&client(), &base, cc, LIMIT).await
+            });
             assert!(
                 matches!(outcome, Err(MetaError::BadJson(_))),
-                "{cc}: {outcome:?}"
+                "{cc}: HTML, or JSON without a \"country\" string, must be \
+                 `MetaError::BadJson`, not {outcome:?}"
             );
         }
     }
 
-    #[tokio::test]
-    async fn an_endless_body_stops_at_the_limit() {
-        let base = hostile_server().await;
-        let outcome = country_name(&client(), &base, "big", LIMIT).await;
-        assert_eq!(outcome, Err(MetaError::TooLarge(LIMIT)));
+    #[test]
+    fn a_name_that_cannot_be_a_file_name_is_refused() {
+        for cc in ["EV", "RL"] {
+            let outcome = run(async {
+                let base = hostile_server().await;
+                country_name(&client(), &base, cc, LIMIT).await
+            });
+            assert!(
+                matches!(outcome, Err(MetaError::BadName(_))),
+                "{cc}: flags3 saves the flag under the country's name, so a name like \
+                 \"../../etc/passwd\" must be refused as `MetaError::BadName` (check it with \
+                 `flags_async::flags3::country_file_name`), not {outcome:?}"
+            );
+        }
     }
 
-    #[tokio::test]
-    async fn a_silent_server_times_out() {
-        let base = hostile_server().await;
-        let outcome = country_name(&client(), &base, "hang", LIMIT).await;
-        assert_eq!(outcome, Err(MetaError::Timeout));
+    #[test]
+    fn an_endless_body_stops_at_the_limit() {
+        let outcome = run(async {
+            let base = hostile_server().await;
+            country_name(&client(), &base, "big", LIMIT).await
+        });
+        assert_eq!(
+            outcome,
+            Err(MetaError::TooLarge(LIMIT)),
+            "the body never ends: read it chunk by chunk and stop as soon as it passes the \
+             limit (`response.bytes()` or `.json()` would read until the timeout, or memory \
+             runs out)"
+        );
     }
 
-    #[tokio::test]
-    async fn chains_name_and_flag_on_the_real_server() {
+    #[test]
+    fn a_silent_server_times_out() {
+        let outcome = run(async {
+            let base = hostile_server().await;
+            country_name(&client(), &base, "hang", LIMIT).await
+        });
+        assert_eq!(
+            outcome,
+            Err(MetaError::Timeout),
+            "the server never answers: the client's timeout must end the wait, as \
+             `MetaError::Timeout` (the `From<reqwest::Error>` impl sorts it out for `?`)"
+        );
+    }
+
+    #[test]
+    fn chains_name_and_flag_on_the_real_server() {
         let server = flags_server::FlagServer::start(Default::default()).unwrap();
-        let (name, image) = download_with_name(&client(), &server.base_url(), "BR")
-            .await
-            .unwrap();
-        assert_eq!(name, "Brazil");
-        assert!(image.starts_with(b"GIF8"));
+        let (name, image) = run(download_with_name(&client(), &server.base_url(), "BR"))
+            .expect("BR has a name and a flag on the real server");
+        assert_eq!(name, "Brazil", "the name comes from BR's metadata");
+        assert!(image.starts_with(b"GIF8"), "the flag is a GIF image");
     }
 }

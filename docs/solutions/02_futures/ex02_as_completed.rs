@@ -99,11 +99,14 @@ mod tests {
 
     /// How long the driver waits for a finished future to be reported before it carries on.
     /// A right answer reports within microseconds; the limit only rescues an answer that waits
-    /// on the futures in slice order (see `complete_in_order`).
-    const REPORT_PATIENCE: Duration = Duration::from_secs(3);
+    /// on the futures in slice order, or reports nothing until all are done (see
+    /// `complete_in_order`). Generous, so that only such an answer ever reaches it.
+    const REPORT_PATIENCE: Duration = Duration::from_secs(5);
 
     /// Completes the futures one at a time in `order`, waiting after each until the function
     /// under test has reported it: that makes the completion order certain, with no sleeps.
+    /// Returns, for each future in `order`, whether its report came before the driver gave up
+    /// waiting.
     ///
     /// An answer that loops over the slice blocks on `futures[0]`, which this driver finishes
     /// only after the report of `futures[2]`: waiting forever would deadlock the test. So the
@@ -117,9 +120,10 @@ mod tests {
         completers: Vec<Completer<Outcome>>,
         order: Vec<usize>,
         acks: mpsc::Receiver<()>,
-    ) -> thread::JoinHandle<()> {
+    ) -> thread::JoinHandle<Vec<bool>> {
         let mut slots: Vec<Option<Completer<Outcome>>> = completers.into_iter().map(Some).collect();
         thread::spawn(move || {
+            let mut reported_in_time = Vec::new();
             for index in order {
                 let completer = slots[index].take().unwrap();
                 if index == 1 {
@@ -129,9 +133,9 @@ mod tests {
                 } else {
                     completer.set_result(Ok(format!("C{index}"))).unwrap();
                 }
-                // A timeout is not a failure here: the order of the lines decides.
-                let _ = acks.recv_timeout(REPORT_PATIENCE);
+                reported_in_time.push(acks.recv_timeout(REPORT_PATIENCE).is_ok());
             }
+            reported_in_time
         })
     }
 
@@ -146,7 +150,7 @@ mod tests {
             // The driver stops listening after the last future; a late report is still fine.
             let _ = ack.send(());
         });
-        driver.join().unwrap();
+        let reported_in_time = driver.join().unwrap();
         assert_eq!(
             lines,
             [
@@ -154,16 +158,24 @@ mod tests {
                 "[2/3] C0 saved",
                 "[3/3] failed: HTTP error 418 - I'm a teapot: http://x/flags/cd/cd.gif",
             ],
-            "the futures finished in the order 2, 0, 1 and must be reported in that order; \
-             lines in slice order (C0 first) mean the loop waited on each future in turn \
-             instead of taking them from `as_completed`"
+            "the futures finished in the order 2, 0, 1 and must be reported in that order, \
+             counted 1, 2, 3; lines in slice order (C0 first) mean the loop waited on each \
+             future in turn instead of taking them from `as_completed`"
+        );
+        assert_eq!(
+            reported_in_time,
+            [true, true, true],
+            "a future finished and its line did not come while the others were still running \
+             (the test waited {REPORT_PATIENCE:?} each time): call `on_line` inside the loop, \
+             as each future completes, not after collecting them all"
         );
         assert_eq!(
             tally,
             Tally {
                 saved: 2,
                 failed: 1
-            }
+            },
+            "two downloads saved their flag and one failed"
         );
     }
 
@@ -180,11 +192,13 @@ mod tests {
             Tally {
                 saved: 0,
                 failed: 1
-            }
+            },
+            "a task that panicked is a failed download: `future.result(None)` is then an `Err`"
         );
         assert_eq!(
             lines,
-            ["[1/1] failed: the task failed: the task panicked: boom"]
+            ["[1/1] failed: the task failed: the task panicked: boom"],
+            "a panicked task gets its line like any other, counted from 1: `[done/total] failed: <the future's error>`"
         );
     }
 
@@ -193,8 +207,9 @@ mod tests {
         let mut lines = Vec::new();
         assert_eq!(
             report_as_completed(&[], |line| lines.push(line)),
-            Tally::default()
+            Tally::default(),
+            "nothing to report, nothing counted"
         );
-        assert!(lines.is_empty());
+        assert!(lines.is_empty(), "no futures, yet lines: {lines:?}");
     }
 }

@@ -2,7 +2,8 @@
 //! `slow_server.py`'s error rate; the flags2 scripts report errors but never retry).
 //!
 //! Write `is_retryable`, which tells a passing failure (418, 429, any 5xx, a timeout, a broken
-//! connection) from a permanent one (404 and other 4xx, a body too large, a failed save), and
+//! connection) from a permanent one (404 and other 4xx, a body too large, a redirect we refuse,
+//! a body that is not a GIF, a failed save), and
 //! `retry`, which calls `attempt` until it succeeds, fails permanently, or has been tried
 //! `max_attempts` times. Before try n + 1 it calls `sleep` with `first_delay * 2^(n-1)`,
 //! never more than `max_delay`. `sleep` is a parameter so the tests can record the delays
@@ -29,7 +30,12 @@ fn is_retryable(error: &DownloadError) -> bool {
     match error {
         DownloadError::Http { status, .. } => *status == 418 || *status == 429 || *status >= 500,
         DownloadError::Timeout { .. } | DownloadError::Transport { .. } => true,
-        DownloadError::TooLarge { .. } | DownloadError::Save(_) => false,
+        // The same answer would come again: a body too large, a redirect we refuse, a body
+        // that is not a GIF; and a failed save is ours, not the server's.
+        DownloadError::TooLarge { .. }
+        | DownloadError::Redirect { .. }
+        | DownloadError::NotAGif { .. }
+        | DownloadError::Save(_) => false,
     }
 }
 
@@ -107,6 +113,7 @@ mod tests {
         max_attempts: u32,
         mut script: Vec<Result<&'static str, DownloadError>>,
     ) -> (Result<&'static str, DownloadError>, usize, Vec<Duration>) {
+        let scripted = script.len();
         script.reverse();
         let mut sleeps = Vec::new();
         let mut tries = 0;
@@ -115,9 +122,14 @@ mod tests {
             |d| sleeps.push(d),
             || {
                 tries += 1;
-                script
-                    .pop()
-                    .expect("retry made more attempts than the test scripted")
+                script.pop().unwrap_or_else(|| {
+                    panic!(
+                        "retry made try number {}, but this test scripted only {scripted}: \
+                         stop on success, on an error that is not retryable (such as a 404), \
+                         and once max_attempts ({max_attempts}) tries are spent",
+                        scripted + 1
+                    )
+                })
             },
         );
         (result, tries, sleeps)
@@ -126,60 +138,95 @@ mod tests {
     #[test]
     fn passing_errors_are_retryable_and_permanent_ones_are_not() {
         for status in [418, 429, 500, 503] {
-            assert!(is_retryable(&http(status)), "{status} should be retried");
+            assert!(
+                is_retryable(&http(status)),
+                "HTTP {status} should be retried: the server may answer next time"
+            );
         }
         for status in [400, 403, 404] {
             assert!(
                 !is_retryable(&http(status)),
-                "{status} should not be retried"
+                "HTTP {status} should not be retried: asking again gets the same answer"
             );
         }
-        assert!(is_retryable(&DownloadError::Timeout { url: "u".into() }));
+        assert!(
+            is_retryable(&DownloadError::Timeout {
+                url: "u".into(),
+                after: None
+            }),
+            "a timeout should be retried"
+        );
         let reset = DownloadError::Transport {
             url: "u".into(),
             cause: "connection reset".into(),
         };
-        assert!(is_retryable(&reset));
-        assert!(!is_retryable(&DownloadError::TooLarge {
-            url: "u".into(),
-            limit: 1
-        }));
+        assert!(
+            is_retryable(&reset),
+            "a broken connection should be retried"
+        );
+        assert!(
+            !is_retryable(&DownloadError::TooLarge {
+                url: "u".into(),
+                limit: 1
+            }),
+            "a body over the size limit should not be retried: it will be as large next time"
+        );
     }
 
     #[test]
     fn succeeds_after_two_teapots_with_doubling_delays() {
         let (result, tries, sleeps) = run(5, vec![Err(http(418)), Err(http(418)), Ok("GIF")]);
-        assert_eq!(result.unwrap(), "GIF");
-        assert_eq!(tries, 3);
-        assert_eq!(sleeps, [MS(100), MS(200)]);
+        assert_eq!(
+            result.as_ref().ok(),
+            Some(&"GIF"),
+            "the third try succeeded, so retry must return its value: {result:?}"
+        );
+        assert_eq!(tries, 3, "two failures and one success: three tries");
+        assert_eq!(
+            sleeps,
+            [MS(100), MS(200)],
+            "one sleep before each new try, doubling from first_delay (100 ms)"
+        );
     }
 
     #[test]
     fn gives_up_after_max_attempts_with_capped_delays() {
         let script = (0..5).map(|_| Err(http(503))).collect();
         let (result, tries, sleeps) = run(5, script);
-        assert!(matches!(
-            result,
-            Err(DownloadError::Http { status: 503, .. })
-        ));
-        assert_eq!(tries, 5);
-        assert_eq!(sleeps, [MS(100), MS(200), MS(400), MS(500)]);
+        assert!(
+            matches!(result, Err(DownloadError::Http { status: 503, .. })),
+            "after the last try, retry must return the last error, not {result:?}"
+        );
+        assert_eq!(tries, 5, "max_attempts is 5: five tries in all");
+        assert_eq!(
+            sleeps,
+            [MS(100), MS(200), MS(400), MS(500)],
+            "the delays double from first_delay and never pass max_delay (500 ms); there is \
+             no sleep after the last try"
+        );
     }
 
     #[test]
     fn a_404_is_not_retried() {
         let (result, tries, sleeps) = run(5, vec![Err(http(404))]);
-        assert!(matches!(
-            result,
-            Err(DownloadError::Http { status: 404, .. })
-        ));
-        assert_eq!(tries, 1);
-        assert!(sleeps.is_empty());
+        assert!(
+            matches!(result, Err(DownloadError::Http { status: 404, .. })),
+            "a 404 must come back as it is, not {result:?}"
+        );
+        assert_eq!(tries, 1, "a 404 is permanent: one try only");
+        assert!(
+            sleeps.is_empty(),
+            "no try to wait for, yet slept {sleeps:?}"
+        );
     }
 
     #[test]
     fn success_at_once_never_sleeps() {
         let (result, tries, sleeps) = run(3, vec![Ok("GIF")]);
-        assert_eq!((result.unwrap(), tries, sleeps.len()), ("GIF", 1, 0));
+        assert_eq!(
+            (result.ok(), tries, sleeps),
+            (Some("GIF"), 1, vec![]),
+            "a first try that succeeds: its value, one try, no sleep"
+        );
     }
 }

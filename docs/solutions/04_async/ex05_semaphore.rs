@@ -42,7 +42,7 @@ where
 async fn main() -> anyhow::Result<()> {
     let server =
         flags_server::FlagServer::start(flags_common::site::Profile::Internet.config(2026))?;
-    let client = flags_async::http_client()?;
+    let client = flags_async::http_client(flags_common::download::REQUEST_TIMEOUT)?;
     let base_url = server.base_url();
     let codes = flags_common::codes::POP20_CC.map(String::from).to_vec();
     let started = std::time::Instant::now();
@@ -63,8 +63,39 @@ async fn main() -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flags_testkit::watch::{WatchedServer, returns_within};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    /// How long a test may run. The fake downloads below take microseconds and the real ones
+    /// under a second; only downloads that can never finish reach this limit.
+    const PATIENCE: Duration = Duration::from_secs(10);
+
+    /// Runs the async test that `test` makes on a current-thread runtime, as `#[tokio::test]`
+    /// does, from a plain `#[test]` (the form `rustlings` recognises). The runtime runs on a
+    /// thread of its own, so that the test fails with a message if it never finishes, even when
+    /// a blocking call has stopped the runtime's only thread.
+    fn run<F, T>(test: impl FnOnce() -> F + Send + 'static) -> T
+    where
+        F: Future<Output = T>,
+        T: Send + 'static,
+    {
+        returns_within(PATIENCE, move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(test())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "download_limited never finished: some downloads waited forever for a permit (is \
+                 every permit given back when its download ends, dropped and not forgotten?), or \
+                 a blocking call (a busy loop on `try_acquire`, `block_on`) stopped the runtime"
+            )
+        })
+    }
 
     /// Counts how many fetches are in progress and remembers the most seen at once.
     #[derive(Default)]
@@ -73,53 +104,111 @@ mod tests {
         most: AtomicUsize,
     }
 
-    async fn measured_run(limit: usize) -> (Vec<String>, usize) {
+    /// Runs `download_limited` on 20 fake downloads; returns the results and the most that
+    /// were in progress at once.
+    fn measured_run(limit: usize) -> (Vec<String>, usize) {
         let gauge = Arc::new(Gauge::default());
         let codes: Vec<String> = (0..20).map(|i| format!("C{i:02}")).collect();
-        let results = download_limited(codes, limit, |cc| {
-            let gauge = Arc::clone(&gauge);
-            async move {
-                let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
-                gauge.most.fetch_max(now, Ordering::SeqCst);
-                // Give the other downloads a few turns while this one is "in flight", as a
-                // network wait would, without any real waiting: no clock, no flakiness.
-                for _ in 0..3 {
-                    tokio::task::yield_now().await;
+        let watched = Arc::clone(&gauge);
+        let results = run(move || async move {
+            download_limited(codes, limit, |cc| {
+                let gauge = Arc::clone(&watched);
+                async move {
+                    let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
+                    gauge.most.fetch_max(now, Ordering::SeqCst);
+                    // Give the other downloads a few turns while this one is "in flight", as a
+                    // network wait would, without any real waiting: no clock, no flakiness. The
+                    // first download takes the longest, so it is not the first to finish.
+                    let turns = if cc == "C00" { 10 } else { 3 };
+                    for _ in 0..turns {
+                        tokio::task::yield_now().await;
+                    }
+                    gauge.now.fetch_sub(1, Ordering::SeqCst);
+                    cc.to_lowercase()
                 }
-                gauge.now.fetch_sub(1, Ordering::SeqCst);
-                cc.to_lowercase()
-            }
-        })
-        .await;
+            })
+            .await
+        });
         (results, gauge.most.load(Ordering::SeqCst))
     }
 
-    #[tokio::test]
-    async fn never_more_than_the_limit_at_once() {
-        let (_, most) = measured_run(3).await;
+    /// What to tell a student whose peak is `most` instead of `limit`.
+    fn diagnose(most: usize, limit: usize) -> String {
+        if most > limit {
+            format!(
+                "{most} downloads were in progress at once, with a limit of {limit}: each \
+                 download must hold its permit until it ends (`let _permit = ...`; `let _ = ...` \
+                 drops it at once)"
+            )
+        } else {
+            format!(
+                "only {most} download(s) at once, with a limit of {limit}: give the semaphore \
+                 `limit` permits, start every download together (`join_all`) and make each one \
+                 wait for its own permit (taking the permits in a loop, one download after \
+                 another, makes them sequential)"
+            )
+        }
+    }
+
+    #[test]
+    fn never_more_than_the_limit_at_once() {
+        let (_, most) = measured_run(3);
+        assert!(most == 3, "{}", diagnose(most, 3));
+    }
+
+    #[test]
+    fn a_limit_of_one_is_sequential() {
+        let (_, most) = measured_run(1);
+        assert!(most == 1, "{}", diagnose(most, 1));
+    }
+
+    #[test]
+    fn results_keep_the_input_order() {
+        let (results, _) = measured_run(4);
+        let expected: Vec<String> = (0..20).map(|i| format!("c{i:02}")).collect();
         assert_eq!(
-            most, 3,
-            "expected exactly 3 downloads in flight at the peak"
+            results, expected,
+            "one result per code, in the order of `codes` (`join_all` keeps it), not in the \
+             order the downloads finished: c00 finishes after c01, c02 and c03"
         );
     }
 
-    #[tokio::test]
-    async fn a_limit_of_one_is_sequential() {
-        let (_, most) = measured_run(1).await;
-        assert_eq!(most, 1);
-    }
-
-    #[tokio::test]
-    async fn results_keep_the_input_order() {
-        let (results, _) = measured_run(4).await;
-        let expected: Vec<String> = (0..20).map(|i| format!("c{i:02}")).collect();
-        assert_eq!(results, expected);
-    }
-
-    #[tokio::test]
-    async fn a_limit_as_large_as_the_input_lets_all_overlap() {
+    #[test]
+    fn a_limit_as_large_as_the_input_lets_all_overlap() {
         // Proves the gauge sees overlap at all: with 20 permits, all 20 downloads overlap.
-        let (_, most) = measured_run(20).await;
-        assert_eq!(most, 20);
+        let (_, most) = measured_run(20);
+        assert!(most == 20, "{}", diagnose(most, 20));
+    }
+
+    #[test]
+    fn the_flag_server_never_sees_more_than_the_limit() {
+        // The real thing: 12 flags, at most 4 at a time, from a server that takes 0.2 s per
+        // answer. The server counts a request from when it has read it until its answer is
+        // ready, inside the time the client holds the permit: it can never see more than 4.
+        // A right answer keeps 4 waiting there from the start; the test asks for 3, to leave
+        // room for one download that a loaded machine sends late.
+        let server = WatchedServer::start(Duration::from_millis(200)).unwrap();
+        let base_url = server.base_url();
+        let codes: Vec<String> = flags_common::codes::POP20_CC[..12]
+            .iter()
+            .map(|cc| cc.to_string())
+            .collect();
+        let sizes = run(move || async move {
+            let client = flags_async::http_client(Duration::from_secs(10)).unwrap();
+            download_limited(codes, 4, |cc| {
+                let (client, base_url) = (&client, &base_url);
+                async move { flags_async::get_flag(client, base_url, &cc).await }
+            })
+            .await
+        });
+        for (index, size) in sizes.iter().enumerate() {
+            assert!(size.is_ok(), "download {index} failed: {size:?}");
+        }
+        let peak = server.peak_in_flight();
+        assert!(
+            (3..=4).contains(&peak),
+            "the flag server saw it: {}",
+            diagnose(peak, 4)
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! `primes.py`, `threads.py` and `procs.py`).
 //!
 //! Write `is_prime` (trial division is fine) and `check_on_pool`, which checks every number on
-//! the pool with `Executor::map` and returns `(number, is_prime)` pairs in input order. Then run
+//! the pool with `Executor::map`, all at once, and returns `(number, is_prime)` pairs in input
+//! order (the check is a parameter, `is_prime` in `main`, so the tests can watch it). Then run
 //! `cargo run --release --bin ex07_primes_threads` and explain the numbers it prints: in
 //! Python, `threads.py` is no faster than the sequential script and only `procs.py` uses
 //! every core. Why does the Rust thread pool speed up with workers? When would it stop?
@@ -37,12 +38,15 @@ fn is_prime(n: u64) -> bool {
     true
 }
 
-/// Checks every number on `executor` and returns `(number, is_prime)` in input order.
+/// Runs `check` (`is_prime` in `main`) for every number on `executor` and returns
+/// `(number, check(number))` in input order.
 fn check_on_pool(
     executor: &ThreadPoolExecutor,
     numbers: &[u64],
+    check: fn(u64) -> bool,
 ) -> anyhow::Result<Vec<(u64, bool)>> {
-    let results = executor.map(|n| (n, is_prime(n)), numbers.to_vec(), None)?;
+    // A `fn` pointer is `Copy + Send + Sync + 'static`: the closure can own it.
+    let results = executor.map(move |n| (n, check(n)), numbers.to_vec(), None)?;
     let mut checked = Vec::with_capacity(numbers.len());
     for result in results {
         checked.push(result?);
@@ -83,7 +87,7 @@ fn main() -> anyhow::Result<()> {
     for workers in [1, 2, 4, 8] {
         let executor = ThreadPoolExecutor::new(workers)?;
         let start = Instant::now();
-        let checked = check_on_pool(&executor, numbers)?;
+        let checked = check_on_pool(&executor, numbers, is_prime)?;
         println!("{workers} worker(s): {:.2?}", start.elapsed());
         assert_eq!(
             checked, sequential,
@@ -98,6 +102,12 @@ fn main() -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Condvar, Mutex, PoisonError};
+    use std::time::Duration;
+
+    /// How long a check below waits for the others before it gives up. Threads that run side
+    /// by side meet within microseconds; only checks run one at a time ever wait this long.
+    const PATIENCE: Duration = Duration::from_secs(5);
 
     /// The sieve of Eratosthenes: a second, independent opinion on small numbers.
     fn sieve(limit: usize) -> Vec<bool> {
@@ -123,17 +133,123 @@ mod tests {
 
     #[test]
     fn knows_some_large_numbers() {
-        assert!(is_prime(1_000_000_007));
-        assert!(is_prime(1_000_000_009));
+        assert!(is_prime(1_000_000_007), "1_000_000_007 is prime");
+        assert!(is_prime(1_000_000_009), "1_000_000_009 is prime");
         assert!(!is_prime(4_294_967_297), "2^32 + 1 = 641 * 6700417");
-        assert!(!is_prime(1_000_000_007 * 3));
+        assert!(
+            !is_prime(1_000_000_007 * 3),
+            "3_000_000_021 = 3 * 1_000_000_007"
+        );
+    }
+
+    /// What the checks of `checks_run_side_by_side_on_the_pool` have seen.
+    struct Seen {
+        running: usize,
+        most: usize,
+        gave_up: bool,
+    }
+
+    /// A `Mutex` and a `Condvar` for the checks to meet at.
+    struct Meeting {
+        seen: Mutex<Seen>,
+        changed: Condvar,
+    }
+
+    impl Meeting {
+        const fn new() -> Self {
+            Meeting {
+                seen: Mutex::new(Seen {
+                    running: 0,
+                    most: 0,
+                    gave_up: false,
+                }),
+                changed: Condvar::new(),
+            }
+        }
+
+        fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+            self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+        }
+    }
+
+    static SIDE_BY_SIDE: Meeting = Meeting::new();
+
+    /// `is_prime`, except that each check first waits until three checks are running at the
+    /// same time, so that none can finish before the others have started. Checks run one at a
+    /// time never get there: the first gives up after `PATIENCE`, and the rest do not wait.
+    fn check_side_by_side(n: u64) -> bool {
+        let mut seen = SIDE_BY_SIDE.seen();
+        seen.running += 1;
+        seen.most = seen.most.max(seen.running);
+        SIDE_BY_SIDE.changed.notify_all();
+        let (mut seen, _) = SIDE_BY_SIDE
+            .changed
+            .wait_timeout_while(seen, PATIENCE, |seen| seen.most < 3 && !seen.gave_up)
+            .unwrap_or_else(PoisonError::into_inner);
+        if seen.most < 3 {
+            seen.gave_up = true;
+        }
+        seen.running -= 1;
+        drop(seen);
+        is_prime(n)
+    }
+
+    #[test]
+    fn checks_run_side_by_side_on_the_pool() {
+        let executor = ThreadPoolExecutor::new(3).unwrap();
+        let numbers = [2, 3, 4, 5, 6, 7];
+        let checked = check_on_pool(&executor, &numbers, check_side_by_side).unwrap();
+        assert_eq!(
+            checked,
+            [
+                (2, true),
+                (3, true),
+                (4, false),
+                (5, true),
+                (6, false),
+                (7, true)
+            ],
+            "one (number, check(number)) pair per number, in order"
+        );
+        let most = SIDE_BY_SIDE.seen().most;
+        assert!(
+            most > 0,
+            "`check` was never called: call the `check` you are given (the tests pass their own \
+             to watch the pool), not `is_prime` itself"
+        );
+        assert!(
+            most >= 3,
+            "only {most} check(s) ran at once on a pool of 3 workers: the numbers were checked \
+             one at a time. Give them all to `executor.map` at once"
+        );
+    }
+
+    /// True once the check of the last number (2) is over; for `first_finishes_last`.
+    static LAST_CHECKED: Mutex<bool> = Mutex::new(false);
+    static LAST_CHECKED_CHANGED: Condvar = Condvar::new();
+
+    /// `is_prime`, except that the first number's check (97) waits until the last number's
+    /// (2) is over, so that the first result is the last one ready. (At most `PATIENCE`: checks
+    /// run one at a time would never get to 2 while 97 waits.)
+    fn first_finishes_last(n: u64) -> bool {
+        let last_checked = LAST_CHECKED.lock().unwrap_or_else(PoisonError::into_inner);
+        if n == 97 {
+            let _ = LAST_CHECKED_CHANGED
+                .wait_timeout_while(last_checked, PATIENCE, |checked| !*checked)
+                .unwrap_or_else(PoisonError::into_inner);
+        } else if n == 2 {
+            let mut last_checked = last_checked;
+            *last_checked = true;
+            LAST_CHECKED_CHANGED.notify_all();
+        }
+        is_prime(n)
     }
 
     #[test]
     fn pool_results_keep_the_input_order() {
         let executor = ThreadPoolExecutor::new(3).unwrap();
         let numbers = [97, 4, 7919, 1_000_000_007, 10, 2];
-        let checked = check_on_pool(&executor, &numbers).unwrap();
+        let checked = check_on_pool(&executor, &numbers, first_finishes_last).unwrap();
         assert_eq!(
             checked,
             [
@@ -143,11 +259,9 @@ mod tests {
                 (1_000_000_007, true),
                 (10, false),
                 (2, true)
-            ]
-        );
-        assert!(
-            executor.num_threads() > 0,
-            "the numbers were not checked on the pool"
+            ],
+            "one (number, is_prime) pair per number, in the order of `numbers` (as `map` \
+             yields them), although 97 finished last"
         );
     }
 }

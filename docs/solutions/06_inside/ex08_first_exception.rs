@@ -83,14 +83,48 @@ mod tests {
     use super::*;
     use executor_core::implementer::{Completer, new_future};
     use executor_core::{FIRST_EXCEPTION, TaskError, wait};
+    use flags_testkit::watch::returns_within;
+    use std::sync::Arc;
     use std::thread;
 
-    fn futures(n: usize) -> (Vec<Future<u8>>, Vec<Completer<u8>>) {
-        (0..n).map(|_| new_future()).unzip()
+    /// How long a test waits for `wait_first_exception` to return. A right answer returns
+    /// within microseconds of the news it waits for; only one that waits for something that
+    /// will never happen (a future nobody completes) reaches this limit.
+    const PATIENCE: Duration = Duration::from_secs(5);
+
+    fn futures(n: usize) -> (Arc<Vec<Future<u8>>>, Vec<Completer<u8>>) {
+        let (futures, completers) = (0..n).map(|_| new_future()).unzip();
+        (Arc::new(futures), completers)
     }
 
     fn boom() -> TaskError {
         TaskError::from_panic(&"boom")
+    }
+
+    /// Which futures `wait_first_exception` put in `done` and in `not_done`, by index.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Sorted {
+        done: Vec<usize>,
+        not_done: Vec<usize>,
+    }
+
+    /// Runs `wait_first_exception` on a thread of its own and sorts its answer by index; fails
+    /// the test with `hang` if it has not returned after `PATIENCE`.
+    fn wait_or_fail(futures: &Arc<Vec<Future<u8>>>, hang: &str) -> Sorted {
+        let futures = Arc::clone(futures);
+        returns_within(PATIENCE, move || {
+            let outcome = wait_first_exception(&futures);
+            let indices = |set: &HashSet<&Future<u8>>| -> Vec<usize> {
+                (0..futures.len())
+                    .filter(|&i| set.contains(&futures[i]))
+                    .collect()
+            };
+            Sorted {
+                done: indices(&outcome.done),
+                not_done: indices(&outcome.not_done),
+            }
+        })
+        .unwrap_or_else(|| panic!("wait_first_exception never returned: {hang}"))
     }
 
     #[test]
@@ -99,9 +133,19 @@ mod tests {
         for (i, c) in cs.into_iter().enumerate() {
             c.set_result(i as u8).unwrap();
         }
-        let outcome = wait_first_exception(&fs);
-        assert_eq!(outcome.done.len(), 3);
-        assert!(outcome.not_done.is_empty());
+        let sorted = wait_or_fail(
+            &fs,
+            "all three futures had finished before the call. Count the indices that arrive \
+             and stop at the last one, or drop your own sender so that `recv` ends",
+        );
+        assert_eq!(
+            sorted,
+            Sorted {
+                done: vec![0, 1, 2],
+                not_done: vec![]
+            },
+            "every future had finished: all are done"
+        );
     }
 
     #[test]
@@ -109,11 +153,21 @@ mod tests {
         let (fs, mut cs) = futures(3);
         cs.remove(1).set_exception(boom()).unwrap();
         // fs[0] and fs[2] stay pending: their completers are alive in `cs` until the end.
-        let outcome = wait_first_exception(&fs);
-        assert!(outcome.done.contains(&fs[1]));
-        assert!(outcome.not_done.contains(&fs[0]) && outcome.not_done.contains(&fs[2]));
-        let reference = wait(&fs, None, FIRST_EXCEPTION);
-        assert_eq!(outcome.done, reference.done);
+        let sorted = wait_or_fail(
+            &fs,
+            "future 1 had failed before the call, and futures 0 and 2 never finish: return \
+             at the first failure instead of waiting for every future",
+        );
+        assert_eq!(
+            sorted,
+            Sorted {
+                done: vec![1],
+                not_done: vec![0, 2]
+            },
+            "only future 1 (the failed one) is done; 0 and 2 are still pending"
+        );
+        let reference = wait(fs.iter(), None, FIRST_EXCEPTION);
+        assert_eq!(reference.done.len(), 1, "executor_core::wait agrees");
         drop(cs);
     }
 
@@ -124,14 +178,27 @@ mod tests {
         let driver = thread::spawn(move || {
             let mut cs = cs.into_iter();
             cs.next().unwrap().set_result(0).unwrap();
+            // Not for correctness: a pause that gives an answer which stops at the first
+            // future done (failed or not) the time to return before future 1 fails. A right
+            // answer waits for as long as it takes.
+            thread::sleep(Duration::from_millis(100));
             cs.next().unwrap().set_exception(boom()).unwrap();
         });
-        let outcome = wait_first_exception(&fs);
+        let sorted = wait_or_fail(
+            &fs,
+            "future 0 finished and future 1 failed while you waited, and future 2 never \
+             finishes: decide each time an index arrives, and stop at the first failure",
+        );
         driver.join().unwrap();
-        assert_eq!(outcome.done.len(), 2);
-        assert!(outcome.done.contains(&fs[1]));
-        assert_eq!(outcome.not_done.len(), 1);
-        assert!(outcome.not_done.contains(&fs[2]));
+        assert_eq!(
+            sorted,
+            Sorted {
+                done: vec![0, 1],
+                not_done: vec![2]
+            },
+            "futures 0 and 1 are done, 2 is still pending: the wait ends at the first future that \
+             fails (1), not at the first one done (0, which succeeded)"
+        );
         drop(last);
     }
 
@@ -140,17 +207,39 @@ mod tests {
         let (fs, mut cs) = futures(2);
         assert!(fs[0].cancel());
         let second = cs.remove(1);
-        let driver = thread::spawn(move || second.set_result(7).unwrap());
-        let outcome = wait_first_exception(&fs);
+        let driver = thread::spawn(move || {
+            // A pause, as above: time for an answer that takes the cancelled future for a
+            // failure to return before future 1 is done.
+            thread::sleep(Duration::from_millis(100));
+            second.set_result(7).unwrap();
+        });
+        let sorted = wait_or_fail(
+            &fs,
+            "future 0 was cancelled and future 1 finished: both are done, so stop there",
+        );
         driver.join().unwrap();
-        assert_eq!(outcome.done.len(), 2, "it must wait for the second future");
-        assert!(outcome.not_done.is_empty());
+        assert_eq!(
+            sorted,
+            Sorted {
+                done: vec![0, 1],
+                not_done: vec![]
+            },
+            "a cancelled future is done but has not failed: the wait must go on until future 1 \
+             is done too (look at `exception`, not at `done` or `cancelled`)"
+        );
         drop(cs);
     }
 
     #[test]
     fn no_futures_returns_at_once() {
-        let outcome = wait_first_exception::<u8>(&[]);
-        assert!(outcome.done.is_empty() && outcome.not_done.is_empty());
+        let sorted = wait_or_fail(&futures(0).0, "there was nothing to wait for");
+        assert_eq!(
+            sorted,
+            Sorted {
+                done: vec![],
+                not_done: vec![]
+            },
+            "no futures: nothing done, nothing pending"
+        );
     }
 }

@@ -139,105 +139,246 @@ fn main() -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use executor_core::{FutureError, as_completed};
+    use flags_testkit::watch::returns_within;
+    use std::sync::mpsc::RecvTimeoutError;
+    use std::time::Duration;
+
+    /// How long a task below waits for the test to let it go, and how long the test waits for
+    /// `submit` or `shutdown` to return. Both take microseconds in a right answer; only a task
+    /// run on the caller's thread, or a worker that never stops, reaches these limits.
+    const PATIENCE: Duration = Duration::from_secs(5);
+
+    /// A task that waits until the test drops `open` (true), or gives up after `PATIENCE`
+    /// (false).
+    fn gated_task() -> (mpsc::Sender<()>, impl FnOnce() -> bool + Send + 'static) {
+        let (open, gate) = mpsc::channel::<()>();
+        let task = move || gate.recv_timeout(PATIENCE) == Err(RecvTimeoutError::Disconnected);
+        (open, task)
+    }
+
+    /// Calls `shutdown(wait, cancel_futures)` on a thread of its own; fails the test if it has
+    /// not returned after `PATIENCE`.
+    fn shutdown_or_fail(executor: &Arc<OneThreadExecutor>, wait: bool, cancel_futures: bool) {
+        let executor = Arc::clone(executor);
+        returns_within(PATIENCE, move || executor.shutdown(wait, cancel_futures)).unwrap_or_else(
+            || {
+                panic!(
+                    "shutdown({wait}, {cancel_futures}) never returned: drop the sender (take \
+                     it out of its `Option`) so the worker's loop ends once the queue is empty, \
+                     and join the worker only when `wait` is true"
+                )
+            },
+        );
+    }
+
+    /// The executor under test. Dropping it shuts it down through `shutdown_or_fail`, so that a
+    /// `shutdown` that never returns fails the test instead of hanging it.
+    struct Started(Arc<OneThreadExecutor>);
+
+    fn start() -> Started {
+        Started(Arc::new(OneThreadExecutor::new().unwrap()))
+    }
+
+    impl std::ops::Deref for Started {
+        type Target = Arc<OneThreadExecutor>;
+
+        fn deref(&self) -> &Self::Target {
+            &self.0
+        }
+    }
+
+    impl Drop for Started {
+        fn drop(&mut self) {
+            // A test that already failed says why; a second panic here would abort the run.
+            if !thread::panicking() {
+                shutdown_or_fail(&self.0, true, false);
+            }
+        }
+    }
 
     #[test]
     fn runs_a_task_and_returns_its_value() {
-        let executor = OneThreadExecutor::new().unwrap();
+        let executor = start();
         let future = executor.submit(|| 6 * 7).unwrap();
-        assert_eq!(future.result(None).unwrap(), &42);
+        assert_eq!(
+            future.result(None).unwrap(),
+            &42,
+            "the future holds what the task returned"
+        );
+    }
+
+    #[test]
+    fn submit_returns_before_the_task_runs() {
+        let executor = start();
+        let (open, task) = gated_task();
+        let pool = Arc::clone(&executor);
+        // Twice the task's own patience: a task run on this thread gives up first, and the
+        // assertion below says what happened.
+        let future = returns_within(2 * PATIENCE, move || pool.submit(task))
+            .expect("submit() did not return while its task was still waiting")
+            .unwrap();
+        assert!(
+            !future.done(),
+            "submit() returned a future that is already done, for a task that waits until the \
+             test lets it go: the task ran on the caller's thread. Send it to the worker thread \
+             and return at once"
+        );
+        drop(open);
+        assert_eq!(
+            future.into_result().ok(),
+            Some(true),
+            "the task ran, and the test's gate opened while it waited"
+        );
     }
 
     #[test]
     fn every_task_runs_on_the_same_other_thread() {
-        let executor = OneThreadExecutor::new().unwrap();
+        let executor = start();
         let futures: Vec<_> = (0..5)
             .map(|_| executor.submit(|| thread::current().id()).unwrap())
             .collect();
         let ids: Vec<_> = futures.iter().map(|f| *f.result(None).unwrap()).collect();
-        assert!(ids.iter().all(|id| *id == ids[0]));
-        assert_ne!(ids[0], thread::current().id());
+        assert!(
+            ids.iter().all(|id| *id == ids[0]),
+            "the tasks ran on different threads {ids:?}: one worker thread runs them all"
+        );
+        assert_ne!(
+            ids[0],
+            thread::current().id(),
+            "the tasks ran on the thread that submitted them: run them on the worker"
+        );
     }
 
     #[test]
     fn a_panic_is_stored_and_the_worker_survives() {
-        let executor = OneThreadExecutor::new().unwrap();
+        let executor = start();
         let broken = executor.submit(|| -> u8 { panic!("no flag") }).unwrap();
-        assert!(matches!(
-            broken.result(None),
-            Err(FutureError::Failed(TaskError::Panicked { .. }))
-        ));
-        assert_eq!(executor.submit(|| 1).unwrap().into_result().unwrap(), 1);
+        let outcome = broken.result(None);
+        assert!(
+            matches!(
+                outcome,
+                Err(FutureError::Failed(TaskError::Panicked { .. }))
+            ),
+            "a task that panics must leave its panic in the future (`catch_unwind`, then \
+             `set_exception(TaskError::from_panic(...))`), not {outcome:?}"
+        );
+        let next = executor.submit(|| 1).expect(
+            "after a task panicked, the executor must still take work: catch the panic so \
+             the worker thread survives it",
+        );
+        assert_eq!(
+            next.into_result().ok(),
+            Some(1),
+            "the worker must survive a task's panic and run the next task"
+        );
     }
 
     #[test]
     fn a_cancelled_task_never_runs() {
-        let executor = OneThreadExecutor::new().unwrap();
-        let (open, gate) = mpsc::channel::<()>();
-        let blocker = executor.submit(move || gate.recv().is_err()).unwrap();
+        let executor = start();
+        let (open, blocking) = gated_task();
+        let blocker = executor.submit(blocking).unwrap();
         let ran = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&ran);
         let queued = executor
             .submit(move || flag.store(true, Ordering::SeqCst))
             .unwrap();
-        assert!(queued.cancel(), "a queued task can be cancelled");
+        assert!(
+            queued.cancel(),
+            "a task queued behind a running one can be cancelled: submit must queue it, not \
+             run it"
+        );
         drop(open);
-        assert!(blocker.into_result().unwrap());
-        executor.shutdown(true, false);
-        assert!(queued.cancelled());
-        assert!(!ran.load(Ordering::SeqCst), "the cancelled task ran anyway");
+        assert_eq!(blocker.into_result().ok(), Some(true), "the first task ran");
+        shutdown_or_fail(&executor, true, false);
+        assert!(queued.cancelled(), "the cancelled future stays cancelled");
+        assert!(
+            !ran.load(Ordering::SeqCst),
+            "the cancelled task ran anyway: call `set_running_or_notify_cancel()` before \
+             running a task, and skip it unless that returns `Ok(true)`"
+        );
     }
 
     #[test]
     fn submit_after_shutdown_is_an_error() {
-        let executor = OneThreadExecutor::new().unwrap();
-        executor.shutdown(true, false);
-        assert!(matches!(executor.submit(|| ()), Err(SubmitError::Shutdown)));
+        let executor = start();
+        shutdown_or_fail(&executor, true, false);
+        let outcome = executor.submit(|| ());
+        assert!(
+            matches!(outcome, Err(SubmitError::Shutdown)),
+            "after shutdown, submit must refuse with `SubmitError::Shutdown`, not {outcome:?}"
+        );
     }
 
     #[test]
     fn shutdown_with_wait_finishes_the_queue() {
-        let executor = OneThreadExecutor::new().unwrap();
-        let futures: Vec<_> = (0..10)
-            .map(|i| executor.submit(move || i).unwrap())
-            .collect();
-        executor.shutdown(true, false);
-        assert!(futures.iter().all(Future::done));
+        let executor = start();
+        // The first task takes a moment, so the queue is still full when shutdown comes. (Not
+        // for correctness: a right answer waits however long the queue takes.)
+        let mut futures = vec![
+            executor
+                .submit(|| thread::sleep(Duration::from_millis(100)))
+                .unwrap(),
+        ];
+        futures.extend((0..9).map(|_| executor.submit(|| ()).unwrap()));
+        shutdown_or_fail(&executor, true, false);
+        let done = futures.iter().filter(|f| f.done()).count();
+        assert_eq!(
+            done,
+            10,
+            "shutdown(wait = true) returned with {} of 10 tasks unfinished: it must let the \
+             worker finish the queue and join it",
+            10 - done
+        );
     }
 
     #[test]
     fn shutdown_can_cancel_the_queue() {
-        let executor = OneThreadExecutor::new().unwrap();
-        let (open, gate) = mpsc::channel::<()>();
+        let executor = start();
+        let (open, blocking) = gated_task();
         let (started_tx, started) = mpsc::channel::<()>();
         let running = executor
             .submit(move || {
                 let _ = started_tx.send(());
-                gate.recv().is_err()
+                blocking()
             })
             .unwrap();
         let queued: Vec<_> = (0..3)
             .map(|i| executor.submit(move || i).unwrap())
             .collect();
         started.recv().unwrap(); // the first task is running: only the queued ones can be cancelled
-        executor.shutdown(false, true);
+        shutdown_or_fail(&executor, false, true);
         drop(open);
-        executor.shutdown(true, false);
-        assert!(running.into_result().unwrap());
-        assert!(queued.iter().all(Future::cancelled));
+        shutdown_or_fail(&executor, true, false);
+        assert_eq!(
+            running.into_result().ok(),
+            Some(true),
+            "the task already running when shutdown came must finish"
+        );
+        let cancelled = queued.iter().filter(|f| f.cancelled()).count();
+        assert_eq!(
+            cancelled, 3,
+            "shutdown(cancel_futures = true) must cancel the 3 tasks still queued; {cancelled} \
+             were cancelled"
+        );
     }
 
     #[test]
     fn map_and_as_completed_work_unchanged() {
-        let executor = OneThreadExecutor::new().unwrap();
+        let executor = start();
         let lengths: Vec<usize> = executor
             .map(str::len, ["BR", "CN", "USA"], None)
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(lengths, [2, 2, 3]);
+        assert_eq!(lengths, [2, 2, 3], "`map` comes with `submit_closure`");
         let futures: Vec<_> = (0..3)
             .map(|i| executor.submit(move || i).unwrap())
             .collect();
-        assert_eq!(as_completed(&futures, None).count(), 3);
+        assert_eq!(
+            as_completed(&futures, None).count(),
+            3,
+            "`as_completed` works on your futures"
+        );
     }
 }
