@@ -2,8 +2,12 @@
 //! and, in a pseudo-terminal of 80x24, drawn, left by itself once the race is over, with the
 //! terminal restored and the table printed after.
 
+// The pseudo-terminal runs need util-linux's `script`: Linux only.
+#[cfg(target_os = "linux")]
 use std::io::{Read, Write};
+#[cfg(target_os = "linux")]
 use std::process::{Command, Stdio};
+#[cfg(target_os = "linux")]
 use std::time::{Duration, Instant};
 
 #[test]

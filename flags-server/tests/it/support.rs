@@ -4,7 +4,7 @@
 //! cannot test what the server does with a hostile request line. Writing the bytes by hand can.
 //! HTTP/1.0 keeps the parsing trivial: the server closes the connection after one response.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
 /// A parsed response.
@@ -57,7 +57,10 @@ pub fn send_raw_within(addr: SocketAddr, request: &[u8], patience: std::time::Du
     let mut bytes = Vec::new();
     if let Err(error) = stream.read_to_end(&mut bytes) {
         // Unix reports a read timeout as WouldBlock, Windows as TimedOut.
-        if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
+        if matches!(
+            error.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ) {
             let request = String::from_utf8_lossy(request);
             let line = request.lines().next().unwrap_or_default();
             panic!("no answer to {line:?} within {patience:?}");
