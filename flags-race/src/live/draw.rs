@@ -214,7 +214,10 @@ impl Axis {
 /// ```
 fn tick_step(end: f64) -> f64 {
     let rough = (end / 5.0).max(1e-3);
-    let power = 10f64.powf(rough.log10().floor());
+    // `powi`, not `powf`: an integer power of ten is computed the same way on every platform
+    // (mingw's `powf` gives 0.010000000000000002 for 10^-2, which no longer prints as 0.05 x 1).
+    let exponent = rough.log10().floor() as i32;
+    let power = 10f64.powi(exponent);
     [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * power)
@@ -431,9 +434,14 @@ mod tests {
 
     #[test]
     fn ticks_fall_on_round_steps() {
-        assert_eq!(tick_step(2.1), 0.5);
-        assert_eq!(tick_step(0.105), 0.05);
-        assert_eq!(tick_step(12.0), 5.0);
+        // Within a rounding error: the steps are computed in floating point.
+        for (end, step) in [(2.1, 0.5), (0.105, 0.05), (12.0, 5.0)] {
+            let got = tick_step(end);
+            assert!(
+                (got - step).abs() < 1e-9 * step,
+                "tick_step({end}) = {got}, not {step}"
+            );
+        }
     }
 
     #[test]
