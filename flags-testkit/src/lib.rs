@@ -17,14 +17,16 @@
 //! - [`speed`]: running a flags2 program as a child process and measuring its time, CPU and
 //!   memory, for the `flags2_speed` benches.
 //! - [`bare`]: the least a client can do per flag, timed beside the downloaders as a floor.
-//! - [`misbehaving`]: a mock flag site with bad redirects and bodies that are not GIFs, and the
-//!   outcome every style must give for each; [`a_flag`] and [`silent_server`] for other mocks.
+//! - `misbehaving` (feature `misbehaving`): a mock flag site with bad redirects and bodies that
+//!   are not GIFs, and the outcome every style must give for each; `a_flag` and `silent_server`
+//!   for other mocks.
 //! - [`watch`]: a flag server that records how many requests it answered at once and in
 //!   which order they came, and a guard that turns a hang into a failure (the exercises' tests).
 
 pub mod bare;
 pub mod bench;
 mod checks;
+#[cfg(feature = "misbehaving")]
 pub mod misbehaving;
 mod run;
 pub mod speed;
@@ -32,6 +34,7 @@ pub mod verify;
 pub mod watch;
 
 pub use checks::{not_tried, whole_flags_only};
+#[cfg(feature = "misbehaving")]
 pub use misbehaving::{a_flag, silent_server};
 pub use run::run_flags2;
 

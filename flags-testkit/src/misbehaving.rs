@@ -3,6 +3,10 @@
 //! is not a whole GIF (`flags_common::download::check_gif`). One table, served by a mockito
 //! server, checked against each style's `get_flag` and each flags2 and flags3 program, so the
 //! styles cannot drift apart again.
+//!
+//! Behind the `misbehaving` feature, which only the downloaders' tests turn on: mockito asks for
+//! hyper's HTTP/2 and more, and a build that links it (docs/, whose examples see this crate as a
+//! dev-dependency) would otherwise recompile hyper and its neighbours instead of reusing them.
 
 use std::net::TcpListener;
 
