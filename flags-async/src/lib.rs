@@ -61,11 +61,35 @@ impl HttpClient {
 /// # Ok::<(), reqwest::Error>(())
 /// ```
 pub fn http_client(timeout: Duration) -> reqwest::Result<HttpClient> {
-    let client = reqwest::Client::builder()
+    let client = client_builder(timeout).build()?;
+    Ok(HttpClient { client, timeout })
+}
+
+/// Builds an [`HttpClient`] with the settings of [`http_client`] but no connection pool: each
+/// request opens its own connection and closes it when done.
+///
+/// This is for a run whose requests are *all* in flight at once, as in the race's `--scale`.
+/// There, no request could reuse another's connection, and the pool costs time that grows with
+/// the crowd: while its own connection is being made, each request also waits in the pool's
+/// list for an idle one, and leaving that list means looking through all of it. At 10,000 in
+/// flight that is 10,000 scans of a list thousands long (quadratic), a third of the client's
+/// CPU. The flag programs keep the pool: their requests are few and reuse connections.
+///
+/// ```
+/// let client = flags_async::http_client_without_pool(std::time::Duration::from_secs(5))?;
+/// # drop(client);
+/// # Ok::<(), reqwest::Error>(())
+/// ```
+pub fn http_client_without_pool(timeout: Duration) -> reqwest::Result<HttpClient> {
+    let client = client_builder(timeout).pool_max_idle_per_host(0).build()?;
+    Ok(HttpClient { client, timeout })
+}
+
+/// The settings every client of this crate has.
+fn client_builder(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
         .timeout(timeout)
         .redirect(redirect::Policy::custom(shared_policy))
-        .build()?;
-    Ok(HttpClient { client, timeout })
 }
 
 /// What reqwest asks before following each redirect. Its own policy (10 hops) would follow the

@@ -19,6 +19,8 @@ pub const NOT_FOUND_COLOR: RGBColor = RGBColor(153, 153, 153);
 pub const ERROR_COLOR: RGBColor = RGBColor(213, 94, 0);
 const THREADPOOL_COLOR: RGBColor = RGBColor(0, 158, 115);
 const ASYNC_COLOR: RGBColor = RGBColor(204, 121, 167);
+/// The scale sweep's `bare` row: async without its HTTP library.
+const BARE_COLOR: RGBColor = RGBColor(230, 159, 0);
 
 /// Sizes of text and lines, as plotters takes them (its SVG files say 0.81 times these: it
 /// converts points to pixels).
@@ -280,11 +282,11 @@ pub fn scale(path: &Path, rows: &[crate::scale::ScaleRow], look: Look) -> anyhow
             .collect()
     };
     let wall = |outcome: &Outcome| match outcome {
-        Outcome::Ran { cost, .. } => Some(cost.wall.as_secs_f64()),
+        Outcome::Ran { wall, .. } => Some(wall.as_secs_f64()),
         Outcome::Skipped(_) => None,
     };
     let memory = |outcome: &Outcome| match outcome {
-        Outcome::Ran { cost, .. } => cost.memory.map(|m| m.peak_kib as f64 / 1024.0),
+        Outcome::Ran { peak_kib, .. } => peak_kib.map(|kib| kib as f64 / 1024.0),
         Outcome::Skipped(_) => None,
     };
     let max_n = rows
@@ -299,7 +301,7 @@ pub fn scale(path: &Path, rows: &[crate::scale::ScaleRow], look: Look) -> anyhow
     root.fill(&WHITE)?;
     let (header, body) = root.split_vertically(look.title + 20);
     header.draw(&Text::new(
-        "Every download in flight at once: threads against async",
+        "Every download in flight at once: threads, async, and async with no HTTP library",
         (10, 8),
         ("sans-serif", look.title).into_font(),
     ))?;
@@ -309,6 +311,7 @@ pub fn scale(path: &Path, rows: &[crate::scale::ScaleRow], look: Look) -> anyhow
     let styles = [
         (ScaleStyle::Threads, THREADPOOL_COLOR),
         (ScaleStyle::Async, ASYNC_COLOR),
+        (ScaleStyle::Bare, BARE_COLOR),
     ];
 
     let walls: Vec<f64> = styles

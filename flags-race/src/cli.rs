@@ -81,7 +81,8 @@ pub struct Args {
     pub sweep: bool,
 
     /// Instead of the race, threads against async at 10, 100, 1,000, 3,000 and 10,000 downloads
-    /// in flight, each against a fixed 1 s delay; writes OUT/scale.txt and OUT/scale.svg.
+    /// in flight, each against a fixed 1 s delay, and async again without an HTTP library ("bare");
+    /// writes OUT/scale.txt and OUT/scale.svg.
     #[arg(long, conflicts_with_all = [
         "sweep", "timeline", "max_req", "styles", "server", "cc", "all", "every", "limit",
         "rounds", "delay", "error_rate",
@@ -122,6 +123,11 @@ pub struct Args {
     /// Run as the race's flag server (the race starts itself with this; not for people).
     #[arg(long, hide = true)]
     pub serve: bool,
+
+    /// Run one run of the scale sweep, STYLE at N in flight against BASE_URL, and print its
+    /// figures (the sweep starts itself with this for each run; not for people).
+    #[arg(long, hide = true, num_args = 3, value_names = ["STYLE", "N", "BASE_URL"])]
+    pub scale_run: Option<Vec<String>>,
 }
 
 impl Args {

@@ -87,6 +87,9 @@ use crate::style::Style;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(arguments) = &args.scale_run {
+        return scale::child_main(arguments);
+    }
     if args.live && !args.serve {
         return live::main(&args);
     }

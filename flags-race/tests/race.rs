@@ -302,15 +302,21 @@ fn sigterm_mid_race_finishes_the_run_cleans_up_and_exits_130() {
     );
 }
 
-/// `--scale --max 100`: threads and async at 10 and 100 in flight, every request answered, a
-/// table on stdout and in scale.txt, and a chart with one point per measured (style, size).
+/// `--scale --max 100`: threads, async and bare at 10 and 100 in flight, every request answered,
+/// a table on stdout and in scale.txt, and a chart with one point per measured (style, size).
+/// Each run has a process of its own, so its memory and threads are its own: a handful of
+/// threads for async at 100, and one per request for threads.
 #[test]
 fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
     let out = tempfile::tempdir().unwrap();
     let stdout = race(&["--scale", "--max", "100"], out.path());
     let rows: Vec<Vec<&str>> = stdout
         .lines()
-        .filter(|line| line.starts_with("threads") || line.starts_with("async"))
+        .filter(|line| {
+            ["threads", "async", "bare"]
+                .iter()
+                .any(|s| line.starts_with(s))
+        })
         .map(|line| line.split_whitespace().collect())
         .collect();
     let shape: Vec<(&str, &str)> = rows.iter().map(|fields| (fields[0], fields[1])).collect();
@@ -319,8 +325,10 @@ fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
         [
             ("threads", "10"),
             ("async", "10"),
+            ("bare", "10"),
             ("threads", "100"),
-            ("async", "100")
+            ("async", "100"),
+            ("bare", "100")
         ],
         "one row per style and size, printed as each run ends:\n{stdout}"
     );
@@ -332,18 +340,24 @@ fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
         );
         let wall: f64 = fields[2].parse().expect("a wall time in seconds");
         assert!(wall >= 1.0, "nothing beats the 1 s delay: {fields:?}");
+        if cfg!(target_os = "linux") && fields[1] == "100" {
+            let threads: usize = fields[6].parse().expect("a thread count");
+            match fields[0] {
+                "threads" => assert!(threads > 100, "a thread per request: {fields:?}"),
+                _ => assert!(threads < 10, "one thread runs every task: {fields:?}"),
+            }
+        }
     }
     let table = std::fs::read_to_string(out.path().join("scale.txt")).expect("scale.txt");
-    assert_eq!(table.lines().count(), 1 + 4, "{table}");
+    assert_eq!(table.lines().count(), 1 + 6, "{table}");
     let text = svg(&out.path().join("scale.svg"));
     let doc = roxmltree::Document::parse(&text).unwrap();
     let points = doc
         .descendants()
         .filter(|n| n.has_tag_name("circle"))
         .count();
-    // The time panel always; the memory panel where the peak can be reset per run (Linux).
-    let panels = if cfg!(target_os = "linux") { 2 } else { 1 };
-    assert_eq!(points, panels * 4, "one point per (style, size) and panel");
+    // Two panels, time and memory: each run's process tells its own peak on every system.
+    assert_eq!(points, 2 * 6, "one point per (style, size) and panel");
 }
 
 /// Text a page can show: no label under 16 px in a 1,000 px chart (the book shows it about

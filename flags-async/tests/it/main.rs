@@ -9,3 +9,4 @@ mod cli;
 mod errors;
 mod flags2;
 mod flags3_hostile;
+mod pool;

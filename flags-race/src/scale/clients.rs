@@ -5,12 +5,15 @@
 //!   with as many workers as requests (the shape of `flags2_threadpool.py` at `-m n`). Each
 //!   waiting request holds a thread: a stack, a kernel task, a share of the scheduler.
 //! - [`tasks`]: one tokio task per request on a single thread, with `reqwest` (the shape of
-//!   `flags2_asyncio.py`). A waiting request is a future parked in the runtime: a few hundred
-//!   bytes plus its socket's buffers.
+//!   `flags2_asyncio.py`). A waiting request is a future parked in the runtime, and its
+//!   connection: about 25 KiB in all with reqwest, most of it hyper's read and write buffers
+//!   (the `bare` row, `bare.rs`, shows what is left without them: about 1 KiB).
 //!
-//! Both use the downloaders' own HTTP clients (`flags_sequential::http_agent`,
-//! `flags_async::http_client`), so what is measured is what the programs would do; neither
-//! saves a file, since the disk is not what this sweep is about.
+//! Both use the downloaders' own HTTP clients (`flags_sequential::http_agent`, and
+//! `flags_async::http_client_without_pool`: the async programs' settings without reqwest's
+//! connection pool, whose bookkeeping grows quadratically when every request is in flight at
+//! once and none can reuse a connection), so what is measured is what the programs would do;
+//! neither saves a file, since the disk is not what this sweep is about.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -40,6 +43,13 @@ impl Tally {
         }
     }
 
+    /// A tally of `n` requests that all failed the same way, before any was sent.
+    fn all_failed(n: usize, kind: &str) -> Tally {
+        let mut tally = Tally::default();
+        tally.failures.insert(kind.to_owned(), n);
+        tally
+    }
+
     /// Every request, whatever its ending.
     pub fn total(&self) -> usize {
         self.ok + self.failures.values().sum::<usize>()
@@ -50,15 +60,9 @@ impl Tally {
 /// request runs with the threads it got (as Python's does), which shows in the time and the
 /// thread count; one that cannot start any fails each request with the reason.
 pub fn threads(urls: &[String]) -> Tally {
-    let mut tally = Tally::default();
     let pool = match ThreadPoolExecutor::new(urls.len().max(1)) {
         Ok(pool) => pool,
-        Err(error) => {
-            for _ in urls {
-                tally.add(Err(format!("pool: {error}")));
-            }
-            return tally;
-        }
+        Err(error) => return Tally::all_failed(urls.len(), &format!("pool: {error}")),
     };
     let agent = flags_sequential::http_agent(REQUEST_TIMEOUT);
     let futures: Vec<_> = urls
@@ -68,6 +72,7 @@ pub fn threads(urls: &[String]) -> Tally {
             pool.submit(move || fetch_blocking(&agent, &url))
         })
         .collect();
+    let mut tally = Tally::default();
     for future in futures {
         let outcome = match future {
             Ok(future) => match future.result(None) {
@@ -107,35 +112,37 @@ fn ureq_kind(error: &ureq::Error) -> String {
     }
 }
 
-/// Fetches every URL at once, one task each, on a single-threaded tokio runtime.
+/// Fetches every URL at once, one task each, on a single-threaded tokio runtime, with the
+/// async programs' reqwest client.
 pub fn tasks(urls: &[String]) -> Tally {
-    let mut tally = Tally::default();
+    match flags_async::http_client_without_pool(REQUEST_TIMEOUT) {
+        Ok(client) => one_task_each(urls, move |url| {
+            let client = client.clone();
+            async move { fetch_async(&client, &url).await }
+        }),
+        Err(error) => Tally::all_failed(urls.len(), &format!("client: {error}")),
+    }
+}
+
+/// Runs `fetch` on every URL at once, one task each, on a single-threaded tokio runtime (the
+/// event loop of `flags2_asyncio.py`), and tallies how each ended.
+pub(super) fn one_task_each<F, Fut>(urls: &[String], fetch: F) -> Tally
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
-        Err(error) => {
-            for _ in urls {
-                tally.add(Err(format!("runtime: {error}")));
-            }
-            return tally;
-        }
+        Err(error) => return Tally::all_failed(urls.len(), &format!("runtime: {error}")),
     };
+    let mut tally = Tally::default();
     runtime.block_on(async {
-        let client = match flags_async::http_client(REQUEST_TIMEOUT) {
-            Ok(client) => client,
-            Err(error) => {
-                for _ in urls {
-                    tally.add(Err(format!("client: {error}")));
-                }
-                return;
-            }
-        };
         let mut set = tokio::task::JoinSet::new();
         for url in urls {
-            let (client, url) = (client.clone(), url.clone());
-            set.spawn(async move { fetch_async(&client, &url).await });
+            set.spawn(fetch(url.clone()));
         }
         while let Some(joined) = set.join_next().await {
             tally.add(joined.unwrap_or_else(|error| Err(format!("task: {error}"))));

@@ -6,7 +6,9 @@
 //! possible time is 1 s at every size: whatever a style needs beyond that second is the cost of
 //! keeping that many requests waiting. Each download is a distinct request (the same 194 flags,
 //! each asked for again with `?copy=N`), and the server keeps no state per path, so any number
-//! of them can be in flight. Per style and size the sweep reports the wall time and its ratio to
+//! of them can be in flight. A third row, `bare`, runs the async style again without reqwest,
+//! so that the table shows which part of async's cost is the waiting and which the HTTP
+//! library. Per style and size the sweep reports the wall time and its ratio to
 //! the 1 s floor, the peak resident memory (Linux; see [`measure`](crate::measure)), the most
 //! threads the process had, CPU time per request, and every failure by kind. It prints each row
 //! as soon as its run ends, then writes `OUT/scale.txt` and `OUT/scale.svg`.
@@ -15,10 +17,14 @@
 //! allowed for that many sockets, or a pool that could not start its threads.
 //!
 //! # Layout
-//! - `clients.rs`: the two contestants, each firing all of a size's requests at once.
+//! - `clients.rs`: the two styles, each firing all of a size's requests at once.
+//! - `bare.rs`: the third row, async with a hand-written GET instead of reqwest.
+//! - `child.rs`: each run in a process of its own, and how it reports back.
 //! - this file: the sizes, one measured run per style and size, the table.
 //! - `crate::charts::scale`: the chart.
 
+mod bare;
+mod child;
 mod clients;
 
 use std::fmt::Write as _;
@@ -27,9 +33,10 @@ use std::time::Duration;
 use flags_common::harness::say;
 use flags_common::interrupt::Interrupt;
 
-use crate::measure::{Cost, measure};
+use crate::measure::measure;
 use crate::run::Interrupted;
 use crate::server_process::ServerProcess;
+pub use child::child_main;
 pub use clients::Tally;
 
 /// The sizes `--scale` runs, in downloads in flight (`--max` stops earlier).
@@ -48,21 +55,28 @@ const FILES_PER_REQUEST: u64 = 1;
 /// executable's libraries), kept free when deciding whether a size fits the limit.
 const FILES_SPARE: u64 = 64;
 
-/// The two ways of waiting on many requests.
+/// The ways of waiting on many requests: the two styles, and async again without its HTTP
+/// library to show what the waiting itself costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScaleStyle {
     /// One OS thread per request.
     Threads,
     /// One tokio task per request, on one thread.
     Async,
+    /// One tokio task per request, on one thread, with a hand-written GET (see `bare.rs`).
+    Bare,
 }
 
 impl ScaleStyle {
+    /// Every style, in the order each size runs them.
+    pub const ALL: [ScaleStyle; 3] = [ScaleStyle::Threads, ScaleStyle::Async, ScaleStyle::Bare];
+
     /// The name in the table and the chart.
     pub fn name(self) -> &'static str {
         match self {
             ScaleStyle::Threads => "threads",
             ScaleStyle::Async => "async",
+            ScaleStyle::Bare => "bare",
         }
     }
 }
@@ -85,12 +99,16 @@ pub enum Outcome {
     Ran {
         /// How the requests ended.
         tally: Tally,
-        /// Wall time, CPU, memory.
-        cost: Cost,
+        /// From the first request sent to the last answer read.
+        wall: Duration,
+        /// User plus system CPU of the run's process, where the system tells it.
+        cpu: Option<Duration>,
+        /// The run's process's peak resident memory, KiB, where the system tells it.
+        peak_kib: Option<u64>,
         /// The most threads the process had during the run, where the system tells it.
         peak_threads: Option<usize>,
     },
-    /// The size was not tried, for this reason.
+    /// The size was not tried, or its run did not report, for this reason.
     Skipped(String),
 }
 
@@ -114,7 +132,7 @@ pub fn sweep(
     say(&header_line());
     let mut rows = Vec::new();
     for &n in levels.iter().filter(|&&n| max.is_none_or(|max| n <= max)) {
-        for style in [ScaleStyle::Threads, ScaleStyle::Async] {
+        for style in ScaleStyle::ALL {
             if interrupt.is_set() {
                 return Err(Interrupted.into());
             }
@@ -124,7 +142,12 @@ pub fn sweep(
                     // The server forgets the last run's records, which would otherwise grow by
                     // 10,000 a size.
                     server.mark()?;
-                    run(style, &urls(&base_url, n))
+                    let outcome = child::run_in_child(program, style, n, &base_url)?;
+                    // A Ctrl-C reaches the child too, whose run then ends early: not a row.
+                    if interrupt.is_set() {
+                        return Err(Interrupted.into());
+                    }
+                    outcome
                 }
             };
             let row = ScaleRow {
@@ -150,16 +173,20 @@ fn urls(base_url: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// One measured run, with a sampler noting the most threads the process had meanwhile.
+/// One measured run (in the child process of [`child`]), with a sampler noting the most
+/// threads the process had meanwhile.
 fn run(style: ScaleStyle, urls: &[String]) -> Outcome {
     let sampler = crate::measure::ThreadSampler::start();
     let (tally, cost) = measure(|| match style {
         ScaleStyle::Threads => clients::threads(urls),
         ScaleStyle::Async => clients::tasks(urls),
+        ScaleStyle::Bare => bare::bare(urls),
     });
     Outcome::Ran {
         tally,
-        cost,
+        wall: cost.wall,
+        cpu: cost.cpu,
+        peak_kib: cost.memory.map(|memory| memory.peak_kib),
         peak_threads: sampler.stop(),
     }
 }
@@ -205,15 +232,17 @@ pub fn row_line(row: &ScaleRow) -> String {
         }
         Outcome::Ran {
             tally,
-            cost,
+            wall,
+            cpu,
+            peak_kib,
             peak_threads,
         } => {
-            let wall = cost.wall.as_secs_f64();
-            let rss = cost.memory.map_or("n/a".to_owned(), |memory| {
-                format!("{:.1} MiB", memory.peak_kib as f64 / 1024.0)
+            let wall = wall.as_secs_f64();
+            let rss = peak_kib.map_or("n/a".to_owned(), |kib| {
+                format!("{:.1} MiB", kib as f64 / 1024.0)
             });
             let threads = peak_threads.map_or("n/a".to_owned(), |t| t.to_string());
-            let per_request = cost.cpu.map_or("n/a".to_owned(), |cpu| {
+            let per_request = cpu.map_or("n/a".to_owned(), |cpu| {
                 format!(
                     "{:.3} ms",
                     cpu.as_secs_f64() * 1000.0 / tally.total().max(1) as f64
@@ -293,11 +322,9 @@ mod tests {
             in_flight: 100,
             outcome: Outcome::Ran {
                 tally,
-                cost: Cost {
-                    wall: Duration::from_millis(1500),
-                    cpu: Some(Duration::from_millis(50)),
-                    memory: None,
-                },
+                wall: Duration::from_millis(1500),
+                cpu: Some(Duration::from_millis(50)),
+                peak_kib: None,
                 peak_threads: Some(3),
             },
         };
