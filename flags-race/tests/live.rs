@@ -109,6 +109,17 @@ fn live_draws_leaves_by_itself_restores_the_terminal_and_prints_the_table() {
             .unwrap_or_else(|| panic!("no {style} row after leaving: {after:?}"));
         assert!(row.trim_end().ends_with("3/0/0"), "{row}");
     }
+    // And how often the view redrew while the race ran: at least one frame, at some rate.
+    let frames = after
+        .lines()
+        .find(|line| line.starts_with("the view drew "))
+        .unwrap_or_else(|| panic!("no frame rate after leaving: {after:?}"));
+    let drawn: u32 = frames["the view drew ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no frame count: {frames}"));
+    assert!(drawn >= 1 && frames.ends_with(" a second"), "{frames}");
 }
 
 #[cfg(target_os = "linux")]
