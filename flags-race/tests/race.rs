@@ -302,14 +302,14 @@ fn sigterm_mid_race_finishes_the_run_cleans_up_and_exits_130() {
     );
 }
 
-/// `--scale --max 100`: threads, async and bare at 10 and 100 in flight, every request answered,
-/// a table on stdout and in scale.txt, and a chart with one point per measured (style, size).
-/// Each run has a process of its own, so its memory and threads are its own: a handful of
-/// threads for async at 100, and one per request for threads.
+/// `--scale --max 10`: threads, async and bare at 10 in flight, every request answered, a table
+/// on stdout and in scale.txt, and a chart with one point per measured (style, size). Each run
+/// has a process of its own, so its threads are its own: one per request for threads, and a
+/// couple for async. (One size keeps the test short: each run waits out the server's 1 s.)
 #[test]
-fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
+fn the_scale_sweep_up_to_10_in_flight_tables_and_draws_every_run() {
     let out = tempfile::tempdir().unwrap();
-    let stdout = race(&["--scale", "--max", "100"], out.path());
+    let stdout = race(&["--scale", "--max", "10"], out.path());
     let rows: Vec<Vec<&str>> = stdout
         .lines()
         .filter(|line| {
@@ -322,14 +322,7 @@ fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
     let shape: Vec<(&str, &str)> = rows.iter().map(|fields| (fields[0], fields[1])).collect();
     assert_eq!(
         shape,
-        [
-            ("threads", "10"),
-            ("async", "10"),
-            ("bare", "10"),
-            ("threads", "100"),
-            ("async", "100"),
-            ("bare", "100")
-        ],
+        [("threads", "10"), ("async", "10"), ("bare", "10")],
         "one row per style and size, printed as each run ends:\n{stdout}"
     );
     for fields in &rows {
@@ -340,16 +333,16 @@ fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
         );
         let wall: f64 = fields[2].parse().expect("a wall time in seconds");
         assert!(wall >= 1.0, "nothing beats the 1 s delay: {fields:?}");
-        if cfg!(target_os = "linux") && fields[1] == "100" {
+        if cfg!(target_os = "linux") {
             let threads: usize = fields[6].parse().expect("a thread count");
             match fields[0] {
-                "threads" => assert!(threads > 100, "a thread per request: {fields:?}"),
-                _ => assert!(threads < 10, "one thread runs every task: {fields:?}"),
+                "threads" => assert!(threads > 10, "a thread per request: {fields:?}"),
+                _ => assert!(threads < 5, "one thread runs every task: {fields:?}"),
             }
         }
     }
     let table = std::fs::read_to_string(out.path().join("scale.txt")).expect("scale.txt");
-    assert_eq!(table.lines().count(), 1 + 6, "{table}");
+    assert_eq!(table.lines().count(), 1 + 3, "{table}");
     let text = svg(&out.path().join("scale.svg"));
     let doc = roxmltree::Document::parse(&text).unwrap();
     let points = doc
@@ -357,7 +350,7 @@ fn the_scale_sweep_up_to_100_in_flight_tables_and_draws_every_run() {
         .filter(|n| n.has_tag_name("circle"))
         .count();
     // Two panels, time and memory: each run's process tells its own peak on every system.
-    assert_eq!(points, 2 * 6, "one point per (style, size) and panel");
+    assert_eq!(points, 2 * 3, "one point per (style, size) and panel");
 }
 
 /// Text a page can show: no label under 16 px in a 1,000 px chart (the book shows it about

@@ -175,7 +175,7 @@ mod stopping {
     /// start.
     fn stops_cleanly_with_a_report(program: &str, how: Stop) {
         let path = assert_cmd::cargo::cargo_bin(program);
-        assert_stopped_cleanly(&path, &["-s", "DELAY", "-a", "-m", "10"], how);
+        assert_stopped_cleanly(&path, &["-s", "ERROR", "-a", "-m", "10"], how);
     }
 
     #[test]

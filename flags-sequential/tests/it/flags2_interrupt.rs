@@ -11,7 +11,7 @@ use flags_testkit::{Stop, assert_stopped_cleanly};
 #[test]
 fn ctrl_c_during_a_delay_run_stops_cleanly_with_a_report() {
     let program = assert_cmd::cargo::cargo_bin("flags2-sequential");
-    let run = assert_stopped_cleanly(&program, &["-s", "DELAY", "-a"], Stop::CtrlC);
+    let run = assert_stopped_cleanly(&program, &["-s", "ERROR", "-a"], Stop::CtrlC);
     assert!(run.stdout.contains("Elapsed time: "), "{}", run.stdout);
 }
 
@@ -20,6 +20,6 @@ fn ctrl_c_during_a_delay_run_stops_cleanly_with_a_report() {
 #[test]
 fn sigterm_during_a_delay_run_stops_cleanly_as_ctrl_c_does() {
     let program = assert_cmd::cargo::cargo_bin("flags2-sequential");
-    let run = assert_stopped_cleanly(&program, &["-s", "DELAY", "-a"], Stop::Terminate);
+    let run = assert_stopped_cleanly(&program, &["-s", "ERROR", "-a"], Stop::Terminate);
     assert!(run.stdout.contains("Elapsed time: "), "{}", run.stdout);
 }

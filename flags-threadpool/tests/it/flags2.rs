@@ -125,7 +125,7 @@ mod stopping {
     #[test]
     fn ctrl_c_during_a_delay_run_stops_cleanly_with_a_report() {
         let program = assert_cmd::cargo::cargo_bin("flags2-threadpool");
-        assert_stopped_cleanly(&program, &["-s", "DELAY", "-a", "-m", "10"], Stop::CtrlC);
+        assert_stopped_cleanly(&program, &["-s", "ERROR", "-a", "-m", "10"], Stop::CtrlC);
     }
 
     /// SIGTERM used to kill the program outright: now and then mid-save, leaving a `.part` file.
@@ -134,7 +134,7 @@ mod stopping {
         let program = assert_cmd::cargo::cargo_bin("flags2-threadpool");
         assert_stopped_cleanly(
             &program,
-            &["-s", "DELAY", "-a", "-m", "10"],
+            &["-s", "ERROR", "-a", "-m", "10"],
             Stop::Terminate,
         );
     }
