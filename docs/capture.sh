@@ -62,7 +62,16 @@ capture() {
     work="$(mktemp -d)"
     {
         echo "\$ $shown"
-        (cd "$work" && "$program" "$@" 2>&1) || status=$?
+        if [[ ${TTY:-0} == 1 ]]; then
+            # A full-screen program needs a terminal: util-linux's `script` lends it one of
+            # 80x24, and only what it printed after leaving the full screen is kept.
+            local command
+            command="stty cols 80 rows 24 && exec $(printf '%q ' "$program" "$@")"
+            (cd "$work" && script -qec "$command" /dev/null </dev/null 2>&1) |
+                perl -0777 -pe 's/.*\e\[\?1049l//s; s/\e\[[0-9;?]*[a-zA-Z]//g; s/\r//g' || status=$?
+        else
+            (cd "$work" && "$program" "$@" 2>&1) || status=$?
+        fi
         (( status == 0 )) || echo "[exit status $status]"
     } >"$RUNS/$name.txt"
     # Charts a program drew (the race writes race/*.svg) are kept beside the run, for the pages.
@@ -83,7 +92,7 @@ done
 if (( ${#wanted[@]} == 0 || ! only_examples )); then
     echo "build the workspace's programs"
     cargo build --quiet --manifest-path "$ROOT/Cargo.toml" --workspace --bins --example demo_executor_map
-    if want race || want race-sweep || want race-scale; then
+    if want race || want race-sweep || want race-scale || want race-live; then
         cargo build --quiet --release --manifest-path "$ROOT/Cargo.toml" -p flags-race
     fi
 fi
@@ -114,6 +123,10 @@ RELEASE=1 capture race            flags-race       bin race --rounds 3 --timelin
 RELEASE=1 capture race-sweep      flags-race       bin race --sweep --rounds 1
 # The scale sweep: threads against async from 10 to 10,000 downloads in flight.
 RELEASE=1 capture race-scale      flags-race       bin race --scale
+# The live view's picture at the end of a race (OUT/live.svg), with delays that vary and errors,
+# so that the lanes show overlap and every colour; it needs a terminal, lent by `script`.
+RELEASE=1 TTY=1 capture race-live flags-race       bin race --live --hold 0 --screenshot \
+    --delay 0.05:0.4 --error-rate 0.2 -a -m 10 --styles threadpool,async
 
 # The book's own small programs in docs/examples (a separate workspace, like the exercises).
 for example in two_futures no_gil threads_vs_processes; do

@@ -108,6 +108,10 @@ pub struct Args {
     #[arg(long, requires = "live")]
     pub together: bool,
 
+    /// With --live: save the view's picture at the end of the race as OUT/live.svg (for slides).
+    #[arg(long, requires = "live")]
+    pub screenshot: bool,
+
     /// With --live: how long the final picture stays before the table (any key leaves sooner).
     #[arg(long, value_name = "SECS", default_value_t = 5.0, requires = "live", value_parser = seconds)]
     pub hold: f64,

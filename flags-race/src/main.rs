@@ -96,7 +96,7 @@ fn main() -> ExitCode {
     let outcome = if args.serve {
         serve::run(args.delay, args.error_rate, args.seed)
     } else if args.scale {
-        scale(&args)
+        scale_sweep(&args)
     } else {
         match args.codes() {
             Ok(codes) => race(&args, &codes),
@@ -161,7 +161,7 @@ fn site(args: &Args) -> anyhow::Result<Site> {
 }
 
 /// `--scale`: its own server child (fixed 1 s delay), the sizes, the table and the chart.
-fn scale(args: &Args) -> anyhow::Result<()> {
+fn scale_sweep(args: &Args) -> anyhow::Result<()> {
     flags_common::flags2::raise_open_files_limit();
     let interrupt = Interrupt::on_ctrl_c()?;
     create_out(&args.out)?;
@@ -182,7 +182,7 @@ fn scale(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn create_out(out: &Path) -> anyhow::Result<()> {
+pub(crate) fn create_out(out: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(out).map_err(|err| {
         anyhow::anyhow!(
             "could not create the output folder {}: {err}",
@@ -376,7 +376,7 @@ fn short(header: &str) -> &str {
         .map_or(text, |(head, _)| head)
 }
 
-fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(crate) fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text)
         .map_err(|err| anyhow::anyhow!("could not write {}: {err}", path.display()))?;
     say(&format!("wrote {}", PathBuf::from(path).display()));

@@ -85,7 +85,12 @@ fn in_a_pty(args: &str, key: Option<&[u8]>) -> (String, Option<i32>) {
 #[cfg(target_os = "linux")]
 #[test]
 fn live_draws_leaves_by_itself_restores_the_terminal_and_prints_the_table() {
-    let (screen, status) = in_a_pty("--live -l 3 --delay 0.01 --hold 0", None);
+    let out = tempfile::tempdir().unwrap();
+    let args = format!(
+        "--live -l 3 --delay 0.01 --hold 0 --screenshot --out {}",
+        out.path().display()
+    );
+    let (screen, status) = in_a_pty(&args, None);
     assert_eq!(status, Some(0), "{screen}");
     let entered = screen
         .find("\x1b[?1049h")
@@ -120,6 +125,17 @@ fn live_draws_leaves_by_itself_restores_the_terminal_and_prints_the_table() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no frame count: {frames}"));
     assert!(drawn >= 1 && frames.ends_with(" a second"), "{frames}");
+    // `--screenshot`: the picture at the end, an SVG whose glyphs spell what the view showed.
+    let svg = std::fs::read_to_string(out.path().join("live.svg")).expect("live.svg");
+    let doc = roxmltree::Document::parse(&svg).expect("a well-formed SVG");
+    let glyphs: String = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    for word in ["sequential", "threadpool", "async", "done3/3"] {
+        assert!(glyphs.contains(word), "{word} not in the picture: {glyphs}");
+    }
 }
 
 #[cfg(target_os = "linux")]

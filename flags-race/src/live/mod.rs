@@ -51,10 +51,12 @@
 //! - [`board`]: what the view knows (lanes, bars, counters), fed by [`Message`]s.
 //! - [`draw`]: the board on a ratatui buffer.
 //! - [`screen`]: raw mode and the alternate screen, restored by a guard and a panic hook.
+//! - [`screenshot`]: `--screenshot`, the picture at the end of the race as an SVG file.
 
 mod board;
 mod draw;
 mod screen;
+mod screenshot;
 
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -141,7 +143,7 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<Ending> {
     };
     let (sender, messages) = channel();
 
-    let (runs, ending, frames) = std::thread::scope(|scope| -> anyhow::Result<_> {
+    let (runs, ending, shown) = std::thread::scope(|scope| -> anyhow::Result<_> {
         let mut handles = Vec::new();
         if args.together {
             // Everyone starts at once, after the last server child is up.
@@ -187,7 +189,7 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<Ending> {
                 Err(err) => failure = Some(err),
             }
         }
-        let frames = shown?;
+        let shown = shown?;
         if let Some(err) = failure {
             return Err(err);
         }
@@ -196,7 +198,7 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<Ending> {
         } else {
             Ending::Stopped
         };
-        Ok((runs, ending, frames))
+        Ok((runs, ending, shown))
     })?;
 
     say(&board.title);
@@ -205,8 +207,20 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<Ending> {
         text += "--together: CPU and memory are the whole process's, all styles at once\n";
     }
     say(text.trim_end_matches('\n'));
-    say(&frames.summary());
+    say(&shown.frames.summary());
+    if let Some(picture) = shown.picture.filter(|_| args.screenshot) {
+        crate::create_out(&args.out)?;
+        let path = args.out.join("live.svg");
+        crate::write(&path, &screenshot::svg(&picture))?;
+    }
     Ok(ending)
+}
+
+/// What the view leaves behind: how often it redrew, and its picture at the end of the race (or
+/// the last one drawn, if it was left before).
+struct Shown {
+    frames: Frames,
+    picture: Option<ratatui::buffer::Buffer>,
 }
 
 /// How often the view redrew while the race ran: the figure that says whether it kept up.
@@ -293,7 +307,7 @@ fn show(
     args: &Args,
     interrupt: &Interrupt,
     finished: impl Fn() -> bool,
-) -> anyhow::Result<Frames> {
+) -> anyhow::Result<Shown> {
     let mut screen = Screen::enter()?;
     let hold = Duration::from_secs_f64(args.hold);
     let mut over_at: Option<Instant> = None;
@@ -302,11 +316,13 @@ fn show(
     let entered = Instant::now();
     let mut drawn = 0;
     let mut while_running: Option<Frames> = None;
-    let frames = |drawn, while_running: Option<Frames>| {
-        while_running.unwrap_or(Frames {
+    let mut picture = None;
+    let shown = |drawn, while_running: Option<Frames>, picture| Shown {
+        frames: while_running.unwrap_or(Frames {
             drawn,
             over: entered.elapsed(),
-        })
+        }),
+        picture,
     };
     loop {
         // Read "finished" before draining, so no message sent before the end is left unshown.
@@ -329,12 +345,16 @@ fn show(
             }
             None => "q: quit".to_owned(),
         };
-        screen
+        let completed = screen
             .terminal
             .draw(|frame| draw::draw(frame, board, now, &note))?;
+        // Kept until the race is over: the picture of the end, without the hold's countdown.
+        if args.screenshot && over_at.is_none_or(|at| at == now) {
+            picture = Some(completed.buffer.clone());
+        }
         drawn += 1;
         if interrupt.is_set() || over_at.is_some_and(|at| now - at >= hold) {
-            return Ok(frames(drawn, while_running));
+            return Ok(shown(drawn, while_running, picture));
         }
         if event::poll(FRAME)? {
             match event::read()? {
@@ -343,7 +363,7 @@ fn show(
                         && key.modifiers.contains(KeyModifiers::CONTROL);
                     let quit = ctrl_c || matches!(key.code, KeyCode::Char('q') | KeyCode::Esc);
                     if quit || over_at.is_some() {
-                        return Ok(frames(drawn, while_running));
+                        return Ok(shown(drawn, while_running, picture));
                     }
                 }
                 // A resize needs nothing: the next draw fits the new size.
