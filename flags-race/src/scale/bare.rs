@@ -9,6 +9,10 @@
 //! connection (8 KiB to read and 8 KiB to write, allocated when the connection opens), which
 //! reqwest offers no setting to shrink. No Python script has this row; `flags_asyncio.py`
 //! always goes through its HTTP library.
+//!
+//! `flags_testkit::bare` is the same measuring stick for the flags2 speed benchmarks (per code,
+//! status only); the race cannot use it, since a program must not depend on a test-support
+//! crate, and this one also checks the body as the other rows' clients do.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
