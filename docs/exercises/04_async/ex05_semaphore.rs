@@ -3,7 +3,9 @@
 //!
 //! `download_limited` starts one future per code and waits for them all, like
 //! `flags-async`'s `supervisor`. Make sure no more than `limit` calls to `fetch` are in progress
-//! at any moment, using `tokio::sync::Semaphore`. Results stay in the order of `codes`.
+//! at any moment, using `tokio::sync::Semaphore`. A permit guards one call to `fetch` and
+//! nothing more: the moment a fetch ends, the next download may start. Results stay in the order
+//! of `codes`.
 //!
 //! Test it: `cargo test --bin ex05_semaphore` (in `docs/`). Run it:
 //! `cargo run --bin ex05_semaphore`. Hints: `docs/info.toml` or the book's exercise page.
@@ -26,7 +28,8 @@ where
 {
     // TODO: Today every download would start at once:
     //     join_all(codes.into_iter().map(|cc| fetch(cc))).await
-    // Create a `Semaphore` with `limit` permits and make each download hold a permit while it runs.
+    // Create a `Semaphore` with `limit` permits and make each download hold a permit while its
+    // `fetch` runs, and no longer.
     todo!()
 }
 // ANCHOR_END: task
@@ -95,18 +98,48 @@ mod tests {
     struct Gauge {
         now: AtomicUsize,
         most: AtomicUsize,
+        started: AtomicUsize,
     }
 
-    /// Runs `download_limited` on 20 fake downloads; returns the results and the most that
-    /// were in progress at once.
-    fn measured_run(limit: usize) -> (Vec<String>, usize) {
+    /// A moment when `download_limited` gave the runtime back with fewer than `limit` fetches in
+    /// progress although some downloads had not started yet.
+    #[derive(Debug)]
+    struct Idle {
+        /// Which poll of `download_limited` ended that way (the first is 1).
+        poll: usize,
+        in_progress: usize,
+        not_started: usize,
+    }
+
+    /// What `measured_run` saw.
+    struct Measured {
+        results: Vec<String>,
+        /// The most fetches in progress at once.
+        most: usize,
+        /// The first time `download_limited` left a permit unused while downloads waited.
+        idle: Option<Idle>,
+    }
+
+    /// Runs `download_limited` on 20 fake downloads and measures it.
+    ///
+    /// It also looks at every moment `download_limited` returns `Pending`, that is, gives the
+    /// runtime back: then `limit` fetches must be in progress, unless fewer are left to start.
+    /// A permit is dropped in the same poll in which its fetch ends, and the semaphore hands it
+    /// at once to the next download in line, which starts its fetch in that same poll. A permit
+    /// held a moment longer (across a sleep, a yield or any other `.await` after the fetch, or
+    /// before it) shows up as a poll that ends with a download waiting and a permit doing
+    /// nothing. No clock is involved: only the order of events, which is the same on every run.
+    fn measured_run(limit: usize) -> Measured {
+        const CODES: usize = 20;
         let gauge = Arc::new(Gauge::default());
-        let codes: Vec<String> = (0..20).map(|i| format!("C{i:02}")).collect();
+        let codes: Vec<String> = (0..CODES).map(|i| format!("C{i:02}")).collect();
         let watched = Arc::clone(&gauge);
-        let results = run(move || async move {
-            download_limited(codes, limit, |cc| {
+        let (results, idle) = run(move || async move {
+            let looked_at = Arc::clone(&watched);
+            let downloads = download_limited(codes, limit, move |cc| {
                 let gauge = Arc::clone(&watched);
                 async move {
+                    gauge.started.fetch_add(1, Ordering::SeqCst);
                     let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
                     gauge.most.fetch_max(now, Ordering::SeqCst);
                     // Give the other downloads a few turns while this one is "in flight", as a
@@ -119,10 +152,31 @@ mod tests {
                     gauge.now.fetch_sub(1, Ordering::SeqCst);
                     cc.to_lowercase()
                 }
+            });
+            let mut downloads = std::pin::pin!(downloads);
+            let (mut polls, mut idle) = (0, None);
+            let results = std::future::poll_fn(|cx| {
+                polls += 1;
+                let poll = downloads.as_mut().poll(cx);
+                let in_progress = looked_at.now.load(Ordering::SeqCst);
+                let not_started = CODES - looked_at.started.load(Ordering::SeqCst);
+                if poll.is_pending() && idle.is_none() && not_started > 0 && in_progress < limit {
+                    idle = Some(Idle {
+                        poll: polls,
+                        in_progress,
+                        not_started,
+                    });
+                }
+                poll
             })
-            .await
+            .await;
+            (results, idle)
         });
-        (results, gauge.most.load(Ordering::SeqCst))
+        Measured {
+            results,
+            most: gauge.most.load(Ordering::SeqCst),
+            idle,
+        }
     }
 
     /// What to tell a student whose peak is `most` instead of `limit`.
@@ -145,19 +199,19 @@ mod tests {
 
     #[test]
     fn never_more_than_the_limit_at_once() {
-        let (_, most) = measured_run(3);
+        let most = measured_run(3).most;
         assert!(most == 3, "{}", diagnose(most, 3));
     }
 
     #[test]
     fn a_limit_of_one_is_sequential() {
-        let (_, most) = measured_run(1);
+        let most = measured_run(1).most;
         assert!(most == 1, "{}", diagnose(most, 1));
     }
 
     #[test]
     fn results_keep_the_input_order() {
-        let (results, _) = measured_run(4);
+        let results = measured_run(4).results;
         let expected: Vec<String> = (0..20).map(|i| format!("c{i:02}")).collect();
         assert_eq!(
             results, expected,
@@ -169,8 +223,28 @@ mod tests {
     #[test]
     fn a_limit_as_large_as_the_input_lets_all_overlap() {
         // Proves the gauge sees overlap at all: with 20 permits, all 20 downloads overlap.
-        let (_, most) = measured_run(20);
+        let most = measured_run(20).most;
         assert!(most == 20, "{}", diagnose(most, 20));
+    }
+
+    #[test]
+    fn a_free_permit_goes_at_once_to_the_next_download() {
+        // The semaphore guards the calls to `fetch`, nothing else: the moment one ends, the
+        // next download in line must be able to start. A permit held across anything more (a
+        // sleep, saving the file, any other wait) makes that download wait for nothing.
+        for limit in [1, 3] {
+            if let Some(idle) = measured_run(limit).idle {
+                panic!(
+                    "with a limit of {limit}, download_limited returned `Pending` (poll {}) with \
+                     only {} fetch(es) in progress while {} download(s) had not started: a \
+                     permit was held by a download that was not fetching, so the next one waited \
+                     for nothing. Hold the permit around `fetch(cc).await` only: acquire it just \
+                     before, drop it as soon as the fetch ends (no sleep, no saving, no other \
+                     `.await` while you hold it)",
+                    idle.poll, idle.in_progress, idle.not_started
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! its executor broke), or when all are done if none fails. A cancelled future is done but has
 //! not failed. Return the same `DoneAndNotDone` that `executor_core::wait` returns, but do not
 //! call `wait` or `as_completed`: register a done-callback on each future that sends its index
-//! down a channel, and decide each time an index arrives.
+//! down a channel, and decide each time an index arrives. In between, sleep in `recv`: no loop
+//! that keeps looking at the futures or the channel.
 //!
 //! Test it: `cargo test --bin ex08_first_exception` (in `docs/`). Run it:
 //! `cargo run --bin ex08_first_exception`. Hints: `docs/info.toml` or the book's exercise page.
@@ -33,7 +34,8 @@ where
     T: Send + Sync + 'static,
 {
     // TODO: Give every future a done-callback that sends its index down an `mpsc` channel.
-    // Receive indices until one belongs to a failed future, or all have arrived.
+    // Receive indices with `recv` (it sleeps until one arrives) until one belongs to a failed
+    // future, or all have arrived.
     // Then split the futures into `done` and `not_done`.
     todo!()
 }
@@ -213,6 +215,138 @@ mod tests {
             },
             "a cancelled future is done but has not failed: the wait must go on until future 1 \
              is done too (look at `exception`, not at `done` or `cancelled`)"
+        );
+        drop(cs);
+    }
+
+    #[test]
+    fn failed_looks_without_waiting() {
+        // `failed` must answer for a future in any state, at once: a future that has not
+        // finished has not failed (yet). Each case runs on a thread of its own, so that a
+        // `failed` which waits for a pending future fails here instead of hanging.
+        let (pending, pending_completer) = new_future::<u8>();
+        let (running, mut running_completer) = new_future::<u8>();
+        assert_eq!(running_completer.set_running_or_notify_cancel(), Ok(true));
+        let (returned, completer) = new_future::<u8>();
+        completer.set_result(1).unwrap();
+        let (raised, completer) = new_future::<u8>();
+        completer.set_exception(boom()).unwrap();
+        let (cancelled, _completer) = new_future::<u8>();
+        assert!(cancelled.cancel());
+        let (abandoned, completer) = new_future::<u8>();
+        drop(completer); // an executor that lost the task: the future fails with `Abandoned`
+        let cases = [
+            ("pending", pending, false),
+            ("running", running, false),
+            ("finished with a value", returned, false),
+            ("finished with an error", raised, true),
+            ("cancelled", cancelled, false),
+            ("abandoned by its executor", abandoned, true),
+        ];
+        for (state, future, expected) in cases {
+            let answer = returns_within(PATIENCE, move || failed(&future)).unwrap_or_else(|| {
+                panic!(
+                    "failed() never returned for a {state} future: it waited for the future to \
+                     finish. Look without waiting: `exception(Some(Duration::ZERO))`, not \
+                     `exception(None)` or `result(None)`"
+                )
+            });
+            assert_eq!(
+                answer, expected,
+                "failed() on a {state} future: a future has failed only once it is finished \
+                 and holds an error (a cancelled one has not failed)"
+            );
+        }
+        // Only now: a `failed` still blocked on them above would have returned at once.
+        drop((pending_completer, running_completer));
+    }
+
+    /// What Linux says the calling thread has done so far: how many times it went to sleep
+    /// (its voluntary context switches) and how much CPU it used, in ticks of 10 ms. `None` on
+    /// other systems, which have no `/proc`.
+    fn thread_usage() -> Option<(u64, u64)> {
+        let status = std::fs::read_to_string("/proc/thread-self/status").ok()?;
+        let sleeps = status
+            .lines()
+            .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
+            .trim()
+            .parse()
+            .ok()?;
+        // `stat` is one line; the fields after the command name (in parentheses, and it may
+        // hold spaces) start with the third, the state. utime and stime are fields 14 and 15.
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+        let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+        let utime: u64 = fields.get(11)?.parse().ok()?;
+        let stime: u64 = fields.get(12)?.parse().ok()?;
+        Some((sleeps, utime + stime))
+    }
+
+    #[test]
+    fn the_wait_sleeps_until_a_callback_brings_news() {
+        // A right answer registers its callbacks and blocks in `recv`: its thread goes to sleep
+        // once and wakes when future 1 fails, 0.4 s later, having used almost no CPU. An answer
+        // that polls (looks at the futures, or `try_recv`s, in a loop with or without a short
+        // sleep) wakes hundreds of times or keeps a CPU busy meanwhile. Linux counts both for
+        // each thread; the limits below are many times what a right answer needs, and far below
+        // what polling every few milliseconds costs, on a loaded machine too.
+        const MOST_SLEEPS: u64 = 20;
+        const MOST_CPU_TICKS: u64 = 3;
+        let (fs, mut cs) = futures(3);
+        let second = cs.remove(1); // fs[0] and fs[2] stay pending: their completers live in `cs`
+        let driver = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(400));
+            second.set_exception(boom()).unwrap();
+        });
+        let watched = Arc::clone(&fs);
+        let (sorted, usage, waited) = returns_within(PATIENCE, move || {
+            let (before, started) = (thread_usage(), std::time::Instant::now());
+            let outcome = wait_first_exception(&watched);
+            let (after, waited) = (thread_usage(), started.elapsed());
+            let usage = before.zip(after).map(|(b, a)| (a.0 - b.0, a.1 - b.1));
+            let indices = |set: &HashSet<&Future<u8>>| -> Vec<usize> {
+                (0..watched.len())
+                    .filter(|&i| set.contains(&watched[i]))
+                    .collect()
+            };
+            let sorted = Sorted {
+                done: indices(&outcome.done),
+                not_done: indices(&outcome.not_done),
+            };
+            (sorted, usage, waited)
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "wait_first_exception never returned: future 1 failed after 0.4 s, and futures \
+                 0 and 2 never finish"
+            )
+        });
+        driver.join().unwrap();
+        assert_eq!(
+            sorted,
+            Sorted {
+                done: vec![1],
+                not_done: vec![0, 2]
+            },
+            "future 1 failed while you waited; 0 and 2 are still pending"
+        );
+        let Some((sleeps, cpu_ticks)) = usage else {
+            eprintln!("no /proc/thread-self here (not Linux): how the wait waited is not checked");
+            return;
+        };
+        let waited = waited.as_millis();
+        assert!(
+            sleeps <= MOST_SLEEPS,
+            "your thread went to sleep and woke up {sleeps} times in the {waited} ms it waited for \
+             future 1 to fail: it polls (a loop that sleeps, `try_recv`s or `recv_timeout`s, then \
+             looks again). Block in `recv()`: a done-callback sends an index when, and only when, \
+             there is news"
+        );
+        assert!(
+            cpu_ticks < MOST_CPU_TICKS,
+            "your thread used about {} ms of CPU in the {waited} ms it waited for future 1 to \
+             fail: it spins, looking again and again. Block in `recv()`: a done-callback sends an \
+             index when, and only when, there is news",
+            cpu_ticks * 10
         );
         drop(cs);
     }
