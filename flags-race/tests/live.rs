@@ -125,6 +125,14 @@ fn live_draws_leaves_by_itself_restores_the_terminal_and_prints_the_table() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no frame count: {frames}"));
     assert!(drawn >= 1 && frames.ends_with(" a second"), "{frames}");
+    // The table is kept in OUT/race.txt, as the plain race keeps it.
+    let kept = std::fs::read_to_string(out.path().join("race.txt")).expect("race.txt");
+    assert!(kept.starts_with("race --live: 3 codes"), "{kept}");
+    assert_eq!(
+        kept.lines().filter(|line| line.ends_with("3/0/0")).count(),
+        3,
+        "a row per style: {kept}"
+    );
     // `--screenshot`: the picture at the end, an SVG whose glyphs spell what the view showed.
     let svg = std::fs::read_to_string(out.path().join("live.svg")).expect("live.svg");
     let doc = roxmltree::Document::parse(&svg).expect("a well-formed SVG");
@@ -141,10 +149,12 @@ fn live_draws_leaves_by_itself_restores_the_terminal_and_prints_the_table() {
 #[cfg(target_os = "linux")]
 #[test]
 fn live_together_runs_the_styles_side_by_side_and_prints_the_table() {
-    let (screen, status) = in_a_pty(
-        "--live --together --styles threadpool,async -l 4 --delay 0.01 --hold 0",
-        None,
+    let out = tempfile::tempdir().unwrap();
+    let args = format!(
+        "--live --together --styles threadpool,async -l 4 --delay 0.01 --hold 0 --out {}",
+        out.path().display()
     );
+    let (screen, status) = in_a_pty(&args, None);
     assert_eq!(status, Some(0), "{screen}");
     let after = &screen[screen
         .rfind("\x1b[?1049l")
@@ -164,8 +174,14 @@ fn live_together_runs_the_styles_side_by_side_and_prints_the_table() {
 #[test]
 fn q_leaves_mid_race_restores_the_terminal_and_exits_130() {
     // Sequential alone takes 20 x 0.2 s = 4 s: `q` comes well before the end.
-    let (screen, status) = in_a_pty("--live -l 20 --delay 0.2", Some(b"q"));
+    let out = tempfile::tempdir().unwrap();
+    let args = format!("--live -l 20 --delay 0.2 --out {}", out.path().display());
+    let (screen, status) = in_a_pty(&args, Some(b"q"));
     assert_eq!(status, Some(130), "{screen}");
+    assert!(
+        !out.path().join("race.txt").exists(),
+        "a table of a race cut short, kept as if it were a result"
+    );
     let left = screen
         .rfind("\x1b[?1049l")
         .expect("the alternate screen was left");

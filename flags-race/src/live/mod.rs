@@ -39,11 +39,12 @@
 //!   behind each other's in one server; CPU and memory in the table are then the whole
 //!   process's (all styles at once), which a note under the table says.
 //! - **Leaving**: once every run is over the final picture stays for `--hold` seconds (5 by
-//!   default; any key leaves sooner), then the terminal is restored and the table printed. `q`,
-//!   Esc or Ctrl-C leave at any moment: the runs are told to stop (the flags2 Ctrl-C flag), the
-//!   terminal is restored at once, the downloads in flight finish, and the table has the runs
-//!   that completed; exit status 130. In raw mode Ctrl-C arrives as a key, not a signal, which
-//!   is why it is read with the others.
+//!   default; any key leaves sooner), then the terminal is restored and the table printed, and
+//!   kept in `OUT/race.txt` as the plain race keeps it. `q`, Esc or Ctrl-C leave at any moment:
+//!   the runs are told to stop (the flags2 Ctrl-C flag), the terminal is restored at once, the
+//!   downloads in flight finish, and the table printed has the runs that completed (none is
+//!   kept: it would pass for a result); exit status 130. In raw mode Ctrl-C arrives as a key,
+//!   not a signal, which is why it is read with the others.
 //! - **Not a terminal**: a full-screen view into a pipe makes no sense, so stdout is checked
 //!   before anything starts: an error and exit status 2.
 //!
@@ -208,10 +209,20 @@ fn race(args: &Args, codes: &[String]) -> anyhow::Result<Ending> {
     }
     say(text.trim_end_matches('\n'));
     say(&shown.frames.summary());
-    if let Some(picture) = shown.picture.filter(|_| args.screenshot) {
+    // The table is kept as the plain race keeps it, but only for a race that ran to its end:
+    // a table of a race cut short would pass for a result.
+    let complete = matches!(ending, Ending::Complete);
+    if complete || args.screenshot {
         crate::create_out(&args.out)?;
-        let path = args.out.join("live.svg");
-        crate::write(&path, &screenshot::svg(&picture))?;
+    }
+    if complete {
+        crate::write(
+            &args.out.join("race.txt"),
+            &format!("{}\n{text}", board.title),
+        )?;
+    }
+    if let Some(picture) = shown.picture.filter(|_| args.screenshot) {
+        crate::write(&args.out.join("live.svg"), &screenshot::svg(&picture))?;
     }
     Ok(ending)
 }
