@@ -114,18 +114,22 @@ mod tests {
     fn wait_or_fail(futures: &Arc<Vec<Future<u8>>>, hang: &str) -> Sorted {
         let futures = Arc::clone(futures);
         returns_within(PATIENCE, move || {
-            let outcome = wait_first_exception(&futures);
-            let indices = |set: &HashSet<&Future<u8>>| -> Vec<usize> {
-                (0..futures.len())
-                    .filter(|&i| set.contains(&futures[i]))
-                    .collect()
-            };
-            Sorted {
-                done: indices(&outcome.done),
-                not_done: indices(&outcome.not_done),
-            }
+            sort(&futures, &wait_first_exception(&futures))
         })
         .unwrap_or_else(|| panic!("wait_first_exception never returned: {hang}"))
+    }
+
+    /// An answer as the indices of its futures in `futures`.
+    fn sort(futures: &[Future<u8>], outcome: &DoneAndNotDone<'_, u8>) -> Sorted {
+        let indices = |set: &HashSet<&Future<u8>>| -> Vec<usize> {
+            (0..futures.len())
+                .filter(|&i| set.contains(&futures[i]))
+                .collect()
+        };
+        Sorted {
+            done: indices(&outcome.done),
+            not_done: indices(&outcome.not_done),
+        }
     }
 
     #[test]
@@ -315,16 +319,7 @@ mod tests {
             let outcome = wait_first_exception(&watched);
             let (after, waited) = (thread_usage(), started.elapsed());
             let usage = before.zip(after).map(|(b, a)| (a.0 - b.0, a.1 - b.1));
-            let indices = |set: &HashSet<&Future<u8>>| -> Vec<usize> {
-                (0..watched.len())
-                    .filter(|&i| set.contains(&watched[i]))
-                    .collect()
-            };
-            let sorted = Sorted {
-                done: indices(&outcome.done),
-                not_done: indices(&outcome.not_done),
-            };
-            (sorted, usage, waited)
+            (sort(&watched, &outcome), usage, waited)
         })
         .unwrap_or_else(|| {
             panic!(
