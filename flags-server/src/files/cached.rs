@@ -39,18 +39,13 @@ pub(super) fn answer_without_waiting(path: &Path, want: Want, max_len: u64) -> O
         CACHED,
     )
     .ok()?;
-    if !is_regular(&name)? {
-        return None;
-    }
+    regular_file_stat(&name)?;
     // Check 2, by handle, as `read_regular` does it, with the same flags as
     // `sys::open_without_waiting`: a FIFO swapped in meanwhile opens at once and is refused by
     // its type, and no terminal becomes ours.
     let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
     let file = openat2(CWD, path, flags, Mode::empty(), CACHED).ok()?;
-    if !is_regular(&file)? {
-        return None;
-    }
-    let stat = fstat(&file).ok()?;
+    let stat = regular_file_stat(&file)?;
     let len = u64::try_from(stat.st_size).ok()?;
     if len > max_len {
         return None;
@@ -84,10 +79,11 @@ pub(super) fn answer_without_waiting(path: &Path, want: Want, max_len: u64) -> O
     })
 }
 
-/// Whether the handle is a regular file; `None` if `fstat` fails.
-fn is_regular(handle: &rustix::fd::OwnedFd) -> Option<bool> {
+/// The handle's metadata if it is a regular file; `None` if it is anything else or `fstat`
+/// fails.
+fn regular_file_stat(handle: &rustix::fd::OwnedFd) -> Option<rustix::fs::Stat> {
     let stat = fstat(handle).ok()?;
-    Some(FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile)
+    (FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile).then_some(stat)
 }
 
 #[cfg(test)]
