@@ -322,19 +322,11 @@ fn show(
     let mut screen = Screen::enter()?;
     let hold = Duration::from_secs_f64(args.hold);
     let mut over_at: Option<Instant> = None;
-    // Counted while the race runs, not during the hold: the rate that matters is the one under
-    // load.
+    // Frames are counted while the race runs, up to its last picture, not during the hold:
+    // the rate that matters is the one under load.
     let entered = Instant::now();
     let mut drawn = 0;
-    let mut while_running: Option<Frames> = None;
     let mut picture = None;
-    let shown = |drawn, while_running: Option<Frames>, picture| Shown {
-        frames: while_running.unwrap_or(Frames {
-            drawn,
-            over: entered.elapsed(),
-        }),
-        picture,
-    };
     loop {
         // Read "finished" before draining, so no message sent before the end is left unshown.
         let done = finished();
@@ -344,10 +336,6 @@ fn show(
         let now = Instant::now();
         if done && over_at.is_none() {
             over_at = Some(now);
-            while_running = Some(Frames {
-                drawn,
-                over: now - entered,
-            });
         }
         let note = match over_at {
             Some(at) => {
@@ -359,13 +347,15 @@ fn show(
         let completed = screen
             .terminal
             .draw(|frame| draw::draw(frame, board, now, &note))?;
-        // Kept until the race is over: the picture of the end, without the hold's countdown.
-        if args.screenshot && over_at.is_none_or(|at| at == now) {
-            picture = Some(completed.buffer.clone());
+        if over_at.is_none_or(|at| at == now) {
+            drawn += 1;
+            // The last one kept is the picture of the end, without the hold's countdown.
+            if args.screenshot {
+                picture = Some(completed.buffer.clone());
+            }
         }
-        drawn += 1;
         if interrupt.is_set() || over_at.is_some_and(|at| now - at >= hold) {
-            return Ok(shown(drawn, while_running, picture));
+            break;
         }
         if event::poll(FRAME)? {
             match event::read()? {
@@ -374,7 +364,7 @@ fn show(
                         && key.modifiers.contains(KeyModifiers::CONTROL);
                     let quit = ctrl_c || matches!(key.code, KeyCode::Char('q') | KeyCode::Esc);
                     if quit || over_at.is_some() {
-                        return Ok(shown(drawn, while_running, picture));
+                        break;
                     }
                 }
                 // A resize needs nothing: the next draw fits the new size.
@@ -382,6 +372,11 @@ fn show(
             }
         }
     }
+    let frames = Frames {
+        drawn,
+        over: over_at.unwrap_or_else(Instant::now) - entered,
+    };
+    Ok(Shown { frames, picture })
 }
 
 /// The line at the top of the screen and of the table.
