@@ -272,7 +272,7 @@ pub fn sweep(
 /// Draws the scale sweep into the SVG file `path`: on the left the wall time of each style
 /// against downloads in flight, with the 1 s floor dashed; on the right its peak resident
 /// memory (where the system could tell it). Both x axes are logarithmic, 10 to 10,000; sizes
-/// that were skipped have no point.
+/// without figures (skipped, or whose run died) have no point.
 pub fn scale(path: &Path, rows: &[crate::scale::ScaleRow], look: Look) -> anyhow::Result<()> {
     use crate::scale::{Outcome, ScaleStyle};
     let points = |style: ScaleStyle, figure: &dyn Fn(&Outcome) -> Option<f64>| -> Vec<(f64, f64)> {
@@ -283,11 +283,11 @@ pub fn scale(path: &Path, rows: &[crate::scale::ScaleRow], look: Look) -> anyhow
     };
     let wall = |outcome: &Outcome| match outcome {
         Outcome::Ran { wall, .. } => Some(wall.as_secs_f64()),
-        Outcome::Skipped(_) => None,
+        Outcome::NoFigures(_) => None,
     };
     let memory = |outcome: &Outcome| match outcome {
         Outcome::Ran { peak_kib, .. } => peak_kib.map(|kib| kib as f64 / 1024.0),
-        Outcome::Skipped(_) => None,
+        Outcome::NoFigures(_) => None,
     };
     let max_n = rows
         .iter()

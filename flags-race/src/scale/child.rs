@@ -35,13 +35,14 @@ pub fn run_in_child(
         .output()
         .with_context(|| format!("could not start {} --scale-run", program.display()))?;
     if !output.status.success() {
-        return Ok(Outcome::Skipped(format!(
+        return Ok(Outcome::NoFigures(format!(
             "failed: the run's process ended with {}",
             output.status
         )));
     }
-    Ok(parse_report(&output.stdout)
-        .unwrap_or_else(|problem| Outcome::Skipped(format!("failed: the run's report {problem}"))))
+    Ok(parse_report(&output.stdout).unwrap_or_else(|problem| {
+        Outcome::NoFigures(format!("failed: the run's report {problem}"))
+    }))
 }
 
 /// Child side: `race --scale-run STYLE N BASE_URL`. Prints the report and exits 0, or says what
@@ -182,11 +183,11 @@ mod tests {
             )
             .expect("the program starts")
         };
-        let Outcome::Skipped(died) = outcome("false") else {
+        let Outcome::NoFigures(died) = outcome("false") else {
             panic!("a process that failed made figures");
         };
         assert!(died.contains("ended with exit status: 1"), "{died}");
-        let Outcome::Skipped(garbage) = outcome("echo") else {
+        let Outcome::NoFigures(garbage) = outcome("echo") else {
             panic!("garbage made figures");
         };
         assert!(garbage.contains("unknown line"), "{garbage}");

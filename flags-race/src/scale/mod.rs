@@ -108,8 +108,9 @@ pub enum Outcome {
         /// The most threads the process had during the run, where the system tells it.
         peak_threads: Option<usize>,
     },
-    /// The size was not tried, or its run did not report, for this reason.
-    Skipped(String),
+    /// No figures, for this reason: the size was skipped, or its run's process died or did not
+    /// report.
+    NoFigures(String),
 }
 
 /// Runs the sweep up to `max` downloads in flight (every size of `levels` not above it) and
@@ -137,7 +138,7 @@ pub fn sweep(
                 return Err(Interrupted.into());
             }
             let outcome = match too_many_files(n, open_files) {
-                Some(reason) => Outcome::Skipped(reason),
+                Some(reason) => Outcome::NoFigures(reason),
                 None => {
                     // The server forgets the last run's records, which would otherwise grow by
                     // 10,000 a size.
@@ -227,7 +228,7 @@ pub fn header_line() -> String {
 pub fn row_line(row: &ScaleRow) -> String {
     let mut line = format!("{:<8} {:>9}", row.style.name(), row.in_flight);
     match &row.outcome {
-        Outcome::Skipped(reason) => {
+        Outcome::NoFigures(reason) => {
             let _ = write!(line, "  {reason}");
         }
         Outcome::Ran {
